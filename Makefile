@@ -1,0 +1,143 @@
+# SPDX-License-Identifier: MIT
+# lintun - the Wintun API on Linux. `make demo` runs the main job, `make check` the tests.
+
+VERSION_MAJOR := 0
+VERSION_MINOR := 14
+VERSION_PATCH := 0
+VERSION := $(VERSION_MAJOR).$(VERSION_MINOR).$(VERSION_PATCH)
+SONAME := liblintun.so.$(VERSION_MAJOR)
+
+PREFIX ?= /usr/local
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+DESTDIR ?=
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+B ?= build
+SAN ?=
+
+WARN := -Wall -Wextra -Wmissing-prototypes -Wshadow -Wstrict-prototypes -Wformat=2 \
+        -Wno-unused-parameter
+CPPFLAGS_ALL := -D_GNU_SOURCE -Iinclude -Isrc $(CPPFLAGS)
+CFLAGS_ALL := -std=gnu11 -pthread -MMD -MP $(WARN) $(CFLAGS) $(SAN)
+LIB_CFLAGS := $(CFLAGS_ALL) -fPIC -fvisibility=hidden
+LDLIBS_ALL := -lmnl -pthread
+
+ifeq ($(V),1)
+Q :=
+say :=
+else
+Q := @
+say = @printf '  %-7s %s\n' $(1) $(2);
+endif
+
+LIB_SRCS := $(wildcard src/*.c)
+LIB_OBJS := $(LIB_SRCS:src/%.c=$(B)/obj/%.o)
+TEST_SRCS := $(wildcard tests/*.c)
+TEST_BINS := $(TEST_SRCS:tests/%.c=$(B)/tests/%)
+EXAMPLE_SRCS := $(wildcard examples/*.c)
+EXAMPLE_BINS := $(EXAMPLE_SRCS:examples/%.c=$(B)/examples/%)
+TOOL_BINS := $(B)/lintun
+
+.PHONY: all lib deps check check-only test test-asan demo install uninstall clean help
+.DEFAULT_GOAL := all
+
+all: deps-build lib $(TOOL_BINS) $(EXAMPLE_BINS)
+
+lib: $(B)/$(SONAME) $(B)/liblintun.so $(B)/liblintun.a $(B)/lintun.pc
+
+help:
+	@echo "make            build the library, the lintun tool and the examples"
+	@echo "make demo       build and run the demo in a network namespace of its own"
+	@echo "make check      build and run every test (also under ASan/UBSan)"
+	@echo "make bench      benchmarks against the alternatives (QUICK=1 for a short run)"
+	@echo "make install    install (PREFIX=$(PREFIX), DESTDIR)"
+
+# Dependencies are installed by the project's own script (apt-get as root on
+# Debian/Ubuntu; otherwise it prints the command to run).
+.PHONY: deps-build deps-check
+deps-build:
+	$(Q)sh scripts/deps.sh build
+deps-check:
+	$(Q)sh scripts/deps.sh check
+
+$(B)/obj/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(call say,CC,$<)$(CC) $(CPPFLAGS_ALL) $(LIB_CFLAGS) -c -o $@ $<
+
+$(B)/$(SONAME): $(LIB_OBJS) src/liblintun.map
+	$(call say,LD,$@)$(CC) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=src/liblintun.map \
+		-Wl,-z,defs -Wl,-z,now $(SAN) -o $@ $(LIB_OBJS) $(LDLIBS_ALL)
+
+$(B)/liblintun.so: $(B)/$(SONAME)
+	$(Q)ln -sf $(SONAME) $@
+
+$(B)/liblintun.a: $(LIB_OBJS)
+	$(call say,AR,$@)rm -f $@ && ar rcs $@ $^
+
+$(B)/lintun.pc: lintun.pc.in Makefile
+	$(Q)mkdir -p $(@D) && sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' $< > $@
+
+# Tests and tools link the static library: tests may call internal functions.
+$(B)/tests/%: tests/%.c $(B)/liblintun.a tests/harness.h
+	@mkdir -p $(@D)
+	$(call say,CC,$<)$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -o $@ $< $(B)/liblintun.a $(LDLIBS_ALL)
+
+$(B)/examples/%: examples/%.c $(B)/liblintun.a
+	@mkdir -p $(@D)
+	$(call say,CC,$<)$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -o $@ $< $(B)/liblintun.a $(LDLIBS_ALL)
+
+$(B)/lintun: $(wildcard tools/*.c) $(B)/liblintun.a
+	@mkdir -p $(@D)
+	$(call say,CC,$@)$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -o $@ $(wildcard tools/*.c) \
+		$(B)/liblintun.a $(LDLIBS_ALL)
+
+tests-build: lib $(TEST_BINS) $(TOOL_BINS) $(EXAMPLE_BINS)
+.PHONY: tests-build
+
+# `make check`: install what is missing, build, run every test, then the whole
+# suite again under AddressSanitizer and UndefinedBehaviorSanitizer.
+check: deps-check
+	$(Q)$(MAKE) --no-print-directory check-only
+
+check-only: all tests-build
+	$(Q)$(MAKE) --no-print-directory B=build-asan CFLAGS="-O1 -g -fno-omit-frame-pointer" \
+		SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" tests-build
+	$(Q)LINTUN_BUILD=$(B) LINTUN_ASAN_BUILD=build-asan sh tests/run.sh
+
+test: tests-build
+	$(Q)LINTUN_BUILD=$(B) sh tests/run.sh
+
+install: lib $(TOOL_BINS)
+	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(BINDIR)
+	install -m 0755 $(B)/$(SONAME) $(DESTDIR)$(LIBDIR)/liblintun.so.$(VERSION)
+	ln -sf liblintun.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/liblintun.so
+	install -m 0644 $(B)/liblintun.a $(DESTDIR)$(LIBDIR)/liblintun.a
+	install -m 0644 include/wintun.h $(DESTDIR)$(INCLUDEDIR)/wintun.h
+	install -m 0644 $(B)/lintun.pc $(DESTDIR)$(PKGCONFIGDIR)/lintun.pc
+	install -m 0755 $(B)/lintun $(DESTDIR)$(BINDIR)/lintun
+	$(Q)$(MAKE) --no-print-directory install-extra
+
+uninstall:
+	rm -f $(DESTDIR)$(LIBDIR)/liblintun.so* $(DESTDIR)$(LIBDIR)/liblintun.a \
+		$(DESTDIR)$(INCLUDEDIR)/wintun.h $(DESTDIR)$(PKGCONFIGDIR)/lintun.pc $(DESTDIR)$(BINDIR)/lintun
+
+# Other makefiles (mk/*.mk) add to install-extra and bring their own targets.
+.PHONY: install-extra
+install-extra::
+	@:
+
+demo: all
+	$(Q)sh scripts/demo.sh $(B)
+
+clean:
+	rm -rf build build-asan build-tsan build-fuzz
+
+-include mk/*.mk
+-include $(LIB_OBJS:.o=.d) $(TEST_BINS:=.d)

@@ -1,0 +1,58 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Install what a make target needs and is missing. As root on Debian/Ubuntu it
+# runs apt-get; otherwise it prints the exact command and fails.
+# Usage: deps.sh build|check|demo|bench
+set -eu
+mode=${1:-build}
+
+missing=""
+need() { # need PACKAGE TEST-COMMAND...
+    pkg=$1; shift
+    if ! "$@" >/dev/null 2>&1; then missing="$missing $pkg"; fi
+}
+have() { command -v "$1"; }
+pyinc() { /usr/bin/python3 -c 'import sysconfig,os,sys; sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"],"Python.h")))'; }
+
+need gcc have cc
+need make have make
+need pkg-config have pkg-config
+need libmnl-dev pkg-config --exists libmnl
+case $mode in
+check|demo|bench)
+    need iproute2 have ip
+    need util-linux have unshare
+    need procps have ps
+    ;;
+esac
+case $mode in
+check)
+    need python3-dev pyinc
+    need python3-pytest /usr/bin/python3 -c 'import pytest'
+    need clang have clang
+    need libclang-rt-14-dev sh -c 'ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a'
+    need scdoc have scdoc
+    need man-db have man
+    need iputils-ping have ping
+    ;;
+bench)
+    need iperf3 have iperf3
+    need gnuplot-nox have gnuplot
+    need strace have strace
+    need python3-dev pyinc
+    need iputils-ping have ping
+    ;;
+esac
+
+[ -z "$missing" ] && exit 0
+cmd="apt-get install -y --no-install-recommends$missing"
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "deps: installing$missing"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null || true
+    # shellcheck disable=SC2086
+    apt-get install -y -qq --no-install-recommends $missing >/dev/null
+else
+    echo "deps: missing$missing; run as root: apt-get update && $cmd" >&2
+    exit 1
+fi

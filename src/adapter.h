@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: MIT */
+/* Adapters: what other modules (session, config) need of them. */
+#ifndef LINTUN_ADAPTER_H
+#define LINTUN_ADAPTER_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include "wintun.h"
+
+struct netlink;
+struct nl_sock;
+struct session;
+
+#define ADAPTER_MAGIC 0x4c544150u /* "LTAP" */
+
+struct adapter {
+    uint32_t magic;
+    bool creator;          /* from WintunCreateAdapter: closing removes it */
+    int tun_fd;            /* creator: its queue, detached while no session; else -1 */
+    int netns_fd;          /* the adapter's network namespace */
+    int owner_sock;        /* creator: listening "\0lintun/{GUID}" socket; else -1 */
+    int ifindex;
+    GUID guid;
+    char guid_text[39];    /* "{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}" */
+    WCHAR name[MAX_ADAPTER_NAME];
+    WCHAR type[MAX_ADAPTER_NAME];
+    pthread_mutex_t lock;  /* guards session */
+    struct session *session;
+};
+
+/*
+ * The adapter behind a handle, or NULL after setting ERROR_INVALID_HANDLE
+ * (NULL, or a closed handle still recognisable as one) and logging.
+ */
+struct adapter *adapter_get(WINTUN_ADAPTER_HANDLE handle, const char *caller);
+
+/*
+ * Run with the calling thread in the adapter's network namespace: ns_enter
+ * switches (only when it differs) and saves the old one in *saved (or -1);
+ * ns_leave switches back. Both return 0 or -errno.
+ */
+int adapter_ns_enter(const struct adapter *a, int *saved);
+void adapter_ns_leave(int saved);
+
+/* A netlink socket in the adapter's namespace; 0 or -errno. */
+int adapter_nl_open(const struct adapter *a, struct nl_sock **out);
+
+/* "\0lintun/{GUID}" and "\0lintun/{GUID}/session" abstract socket names. */
+int adapter_bind_abstract(const char *guid_text, const char *suffix, int type);
+int adapter_connect_abstract(const char *guid_text, const char *suffix);
+
+/* Parse an interface alias written by this library; 0 or -EINVAL. */
+int adapter_parse_alias(const char *alias, GUID *guid, char guid_text[39], WCHAR *type,
+                        size_t type_len);
+
+/* UTF-32 <-> UTF-8; 0 or -EINVAL (invalid code points, control chars) / -ENAMETOOLONG. */
+int text_to_utf8(const WCHAR *in, size_t max_chars, char *out, size_t out_size);
+int text_from_utf8(const char *in, WCHAR *out, size_t out_chars);
+
+#endif

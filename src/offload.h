@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Segmentation offload: pure functions over bytes, no I/O, no allocation, no
+ * global state. Safe to call from any thread; each call only touches the
+ * buffers it is given. Every function treats its input as hostile.
+ */
+#ifndef LINTUN_OFFLOAD_H
+#define LINTUN_OFFLOAD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/virtio_net.h>
+
+/*
+ * offload_split - turn what one read() of a TUN queue with IFF_VNET_HDR gave
+ * into standard IP packets.
+ * @hdr: the virtio_net_hdr that preceded the packet (little-endian fields,
+ *   as the kernel writes them on x86).
+ * @pkt, @len: the packet after the header (an IPv4 or IPv6 packet, possibly a
+ *   TSO/USO super-packet, possibly with only a partial checksum).
+ * @emit: called once per output packet with a pointer into @scratch (or into
+ *   @pkt when no change is needed) and its length; returns 0 to go on, or a
+ *   negative value to stop (offload_split returns that value). The buffer
+ *   passed to emit is only valid during the call.
+ * @scratch, @scratch_len: room for one output packet (at least 65535 bytes).
+ * Each output is a complete packet: lengths, IPv4 header checksum, IPv4 ID
+ * (incremented per segment), TCP sequence numbers, TCP flags (FIN/PSH only on
+ * the last segment, CWR only on the first), UDP length, and a full L4
+ * checksum where the header asked for one (VIRTIO_NET_HDR_F_NEEDS_CSUM) or
+ * the packet was segmented.
+ * Returns the number of packets emitted (>= 1), the emit callback's negative
+ * value, or -EINVAL when the input is malformed (nothing emitted in that
+ * case: the caller drops and counts it). Never reads past pkt + len.
+ */
+int offload_split(const struct virtio_net_hdr *hdr, const uint8_t *pkt, size_t len,
+                  int (*emit)(void *arg, const uint8_t *p, size_t n), void *arg,
+                  uint8_t *scratch, size_t scratch_len);
+
+/*
+ * Coalescing of sent packets into one super-packet (GRO in reverse).
+ *
+ * struct offload_coalescer holds one super-packet being built in a caller-
+ * owned buffer. offload_coalesce_add() appends a packet when it continues the
+ * one being built and keeps the stream byte-identical after the kernel
+ * segments it again: TCP (IPv4 without options or fragments, or IPv6 without
+ * extension headers), same addresses, ports, IP fields (TOS/traffic class,
+ * TTL/hop limit, DF), same TCP header apart from sequence number and
+ * checksum (same ACK, window, options, flags that allow merging: ACK, and PSH
+ * only on the last segment added), sequence numbers adjacent, every segment
+ * the same payload size except a smaller last one, valid checksums on input.
+ * UDP datagrams of one flow of equal size may be merged when allow_udp is set.
+ */
+struct offload_coalescer {
+    uint8_t *buf;           /* caller's buffer, at least 65535 + 10 bytes */
+    size_t cap;
+    size_t len;             /* bytes used: virtio_net_hdr + packet */
+    unsigned int segments;  /* packets merged so far (0: empty) */
+    /* private state below */
+    uint16_t gso_size;
+    uint8_t gso_type;
+    uint16_t l3_len;
+    uint16_t l4_off;
+    uint16_t hdr_len;       /* headers of one segment (IP + TCP/UDP) */
+    bool closed;            /* last segment was short or had PSH/FIN */
+};
+
+void offload_coalescer_init(struct offload_coalescer *c, uint8_t *buf, size_t cap);
+
+enum offload_add_result {
+    OFFLOAD_MERGED,         /* packet appended to the current super-packet */
+    OFFLOAD_STARTED,        /* coalescer was empty; packet is now its first segment */
+    OFFLOAD_FLUSH_FIRST,    /* does not fit: flush the current one, then add again */
+    OFFLOAD_NOT_COALESCABLE /* write this packet on its own (coalescer untouched) */
+};
+
+/* Offer a packet; see the result codes. @allow_udp enables UDP (USO). */
+enum offload_add_result offload_coalesce_add(struct offload_coalescer *c, const uint8_t *pkt,
+                                             size_t len, bool allow_udp);
+
+/*
+ * Finish the super-packet: fill in the virtio_net_hdr at c->buf (gso_type,
+ * gso_size, hdr_len, csum_start/offset with NEEDS_CSUM and the pseudo-header
+ * checksum in place when segments > 1; a plain header with no flags when
+ * segments == 1 and the packet is unchanged), fix the IP total/payload
+ * length. Returns the number of bytes to write (c->len); the caller writes
+ * them and then calls offload_coalescer_reset().
+ */
+size_t offload_coalesce_finish(struct offload_coalescer *c);
+void offload_coalescer_reset(struct offload_coalescer *c);
+
+/*
+ * Is this a well-formed IPv4/IPv6 packet to send? IPv4: version 4, at least
+ * 20 bytes, IHL >= 5, header and total length within the packet. IPv6:
+ * version 6, at least 40 bytes, 40 + payload length within the packet.
+ */
+bool offload_packet_valid(const uint8_t *pkt, size_t len);
+
+/* Internet checksum helpers (RFC 1071), exposed for tests. */
+uint32_t offload_csum_add(uint32_t sum, const void *data, size_t len);
+uint16_t offload_csum_fold(uint32_t sum);
+
+#endif

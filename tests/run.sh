@@ -1,0 +1,52 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Test runner: every program in $LINTUN_BUILD/tests and every executable
+# tests/*.sh, each with a timeout; exit 0 pass, 77 skip, anything else fail.
+# With LINTUN_ASAN_BUILD set, the C tests run again from that build (ASan and
+# UBSan). Ends with one line: tests: N passed, N failed, N skipped.
+set -u
+build=${LINTUN_BUILD:-build}
+asan=${LINTUN_ASAN_BUILD:-}
+timeout_s=${LINTUN_TEST_TIMEOUT:-180}
+logdir=${build}/test-logs
+mkdir -p "$logdir"
+pass=0 fail=0 skip=0 failed=""
+export LINTUN_BUILD="$build"
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:exitcode=1}"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:exitcode=1}"
+
+run() { # run LABEL COMMAND...
+    label=$1; shift
+    log="$logdir/$(echo "$label" | tr '/ ' '__').log"
+    start=$(date +%s.%N)
+    timeout -k 5 "$timeout_s" "$@" >"$log" 2>&1
+    rc=$?
+    secs=$(echo "$start $(date +%s.%N)" | awk '{printf "%.1f", $2-$1}')
+    case $rc in
+    0) pass=$((pass+1)); printf 'PASS  %-40s %6ss\n' "$label" "$secs" ;;
+    77) skip=$((skip+1)); printf 'SKIP  %-40s %s\n' "$label" "$(tail -n 1 "$log")" ;;
+    *) fail=$((fail+1)); failed="$failed $label"
+       printf 'FAIL  %-40s (exit %s, %ss) log: %s\n' "$label" "$rc" "$secs" "$log"
+       tail -n 25 "$log" | sed 's/^/      | /' ;;
+    esac
+}
+
+for t in "$build"/tests/*; do
+    [ -x "$t" ] && [ -f "$t" ] || continue
+    case $t in *.d) continue ;; esac
+    run "$(basename "$t")" "$t"
+done
+for t in tests/*.sh; do
+    [ -x "$t" ] || continue
+    run "$(basename "$t" .sh)" "$t"
+done
+if [ -n "$asan" ]; then
+    for t in "$asan"/tests/*; do
+        [ -x "$t" ] && [ -f "$t" ] || continue
+        case $t in *.d) continue ;; esac
+        LINTUN_BUILD="$asan" run "asan/$(basename "$t")" "$t"
+    done
+fi
+[ -n "$failed" ] && echo "failed:$failed"
+echo "tests: $pass passed, $fail failed, $skip skipped"
+[ "$fail" -eq 0 ]
