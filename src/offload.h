@@ -12,6 +12,14 @@
 #include <stdint.h>
 #include <linux/virtio_net.h>
 
+/* UDP segmentation offload (USO); older uapi headers lack the name. */
+#ifndef VIRTIO_NET_HDR_GSO_UDP_L4
+#define VIRTIO_NET_HDR_GSO_UDP_L4 5
+#endif
+
+/* Bytes of struct virtio_net_hdr in front of each packet (no num_buffers). */
+#define OFFLOAD_VNET_HDR_LEN 10
+
 /*
  * offload_split - turn what one read() of a TUN queue with IFF_VNET_HDR gave
  * into standard IP packets.

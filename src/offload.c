@@ -1,0 +1,621 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Segmentation offload as pure functions over bytes.
+ *
+ * Receive side (offload_split): the kernel hands a TUN queue opened with
+ * IFF_VNET_HDR one virtio_net_hdr followed by either a plain packet, a packet
+ * whose L4 checksum holds only the pseudo-header part, or a TSO/USO
+ * super-packet. Wintun's contract is one complete IP packet per ring slot, so
+ * we redo here what a NIC would have done.
+ *
+ * Send side (offload_coalesce_*): consecutive segments of one flow are glued
+ * into one super-packet that the kernel will segment again. The rules are
+ * strict on purpose: a merge is only allowed when the kernel's segmentation
+ * gives back exactly the bytes the application wrote, so coalescing never
+ * changes what reaches the wire.
+ *
+ * Ownership: nothing here allocates or keeps a pointer past a call. The
+ * packet bytes given to offload_split() are only read; outputs are built in
+ * the caller's scratch buffer. A coalescer writes only into the buffer its
+ * owner passed to offload_coalescer_init() and is not thread-safe: one
+ * coalescer belongs to one sending thread.
+ *
+ * Trust: the virtio_net_hdr fields hdr_len, csum_start, csum_offset and the
+ * packet's own header fields are all checked against the bytes actually
+ * present before use; we parse headers ourselves rather than believe hdr_len.
+ */
+#include <endian.h>
+#include <errno.h>
+#include <string.h>
+
+#include "offload.h"
+
+#define IP4_HDR_LEN 20
+#define IP6_HDR_LEN 40
+#define TCP_HDR_LEN 20
+#define UDP_HDR_LEN 8
+#define IP_MAX_LEN 65535u
+
+#define PROTO_TCP 6
+#define PROTO_UDP 17
+
+#define TCP_FIN 0x01
+#define TCP_SYN 0x02
+#define TCP_RST 0x04
+#define TCP_PSH 0x08
+#define TCP_ACK 0x10
+#define TCP_URG 0x20
+#define TCP_CWR 0x80
+
+#define TCP_CSUM_OFF 16
+#define UDP_CSUM_OFF 6
+
+/* IPv4 flags/fragment offset field: MF and the offset mark a fragment. */
+#define IP4_FRAG_MASK 0x3fff
+
+static uint16_t get16(const uint8_t *p)
+{
+    return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static void put16(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)(v >> 8);
+    p[1] = (uint8_t)v;
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+    put16(p, v >> 16);
+    put16(p + 2, v);
+}
+
+/*
+ * Sums 16-bit big-endian words; an odd last byte counts as the high byte of a
+ * word padded with zero (RFC 1071). Only the last chunk of a chained sum may
+ * have an odd length. The 64-bit accumulator cannot overflow for any length
+ * a packet can have; the result is folded back below 2^32 without changing
+ * its value modulo 0xffff.
+ */
+uint32_t offload_csum_add(uint32_t sum, const void *data, size_t len)
+{
+    const uint8_t *p = data;
+    uint64_t acc = sum;
+
+    for (; len >= 2; p += 2, len -= 2)
+        acc += (uint32_t)(p[0] << 8 | p[1]);
+    if (len)
+        acc += (uint32_t)p[0] << 8;
+    while (acc >> 32)
+        acc = (acc & 0xffffffffu) + (acc >> 32);
+    return (uint32_t)acc;
+}
+
+/* Folds the carries back in; the caller inverts when it needs a checksum. */
+uint16_t offload_csum_fold(uint32_t sum)
+{
+    while (sum >> 16)
+        sum = (sum & 0xffff) + (sum >> 16);
+    return (uint16_t)sum;
+}
+
+/* Where the headers of one IP packet are, as parsed from its bytes. */
+struct pkt_info {
+    uint8_t family;    /* 4 or 6 */
+    uint8_t proto;     /* IPv4 protocol or IPv6 next header */
+    uint16_t l4_off;   /* IP header length */
+    uint16_t hdr_len;  /* IP + TCP/UDP headers (after parse_l4) */
+    uint32_t ip_len;   /* length the IP header declares, <= buffer length */
+};
+
+static int parse_ip4(const uint8_t *pkt, size_t len, struct pkt_info *pi)
+{
+    unsigned int ihl = (pkt[0] & 0x0fu) * 4;
+    unsigned int tot = get16(pkt + 2);
+
+    if (ihl < IP4_HDR_LEN || tot < ihl || tot > len)
+        return -EINVAL;
+    pi->family = 4;
+    pi->proto = pkt[9];
+    pi->l4_off = (uint16_t)ihl;
+    pi->ip_len = tot;
+    return 0;
+}
+
+/* A payload length of zero would mean a jumbogram, which we do not handle. */
+static int parse_ip6(const uint8_t *pkt, size_t len, struct pkt_info *pi)
+{
+    size_t tot = IP6_HDR_LEN + (size_t)get16(pkt + 4);
+
+    if (tot == IP6_HDR_LEN || tot > len)
+        return -EINVAL;
+    pi->family = 6;
+    pi->proto = pkt[6];
+    pi->l4_off = IP6_HDR_LEN;
+    pi->ip_len = (uint32_t)tot;
+    return 0;
+}
+
+static int parse_ip(const uint8_t *pkt, size_t len, struct pkt_info *pi)
+{
+    if (!pkt || len < IP4_HDR_LEN)
+        return -EINVAL;
+    if (pkt[0] >> 4 == 4)
+        return parse_ip4(pkt, len, pi);
+    if (pkt[0] >> 4 == 6 && len >= IP6_HDR_LEN)
+        return parse_ip6(pkt, len, pi);
+    return -EINVAL;
+}
+
+/* Finds the end of the TCP or UDP header, inside the IP-declared length. */
+static int parse_l4(const uint8_t *pkt, struct pkt_info *pi)
+{
+    size_t l4 = pi->l4_off, thl;
+
+    if (pi->proto == PROTO_TCP) {
+        if (l4 + TCP_HDR_LEN > pi->ip_len)
+            return -EINVAL;
+        thl = (size_t)(pkt[l4 + 12] >> 4) * 4;
+        if (thl < TCP_HDR_LEN || l4 + thl > pi->ip_len)
+            return -EINVAL;
+    } else if (pi->proto == PROTO_UDP) {
+        thl = UDP_HDR_LEN;
+        if (l4 + thl > pi->ip_len)
+            return -EINVAL;
+    } else {
+        return -EINVAL;
+    }
+    pi->hdr_len = (uint16_t)(l4 + thl);
+    return 0;
+}
+
+/* Sum of the TCP/UDP pseudo-header (addresses, protocol, L4 length). */
+static uint32_t pseudo_sum(const uint8_t *ip, uint8_t family, uint8_t proto, size_t l4_len)
+{
+    uint32_t sum = family == 4 ? offload_csum_add(0, ip + 12, 8) : offload_csum_add(0, ip + 8, 32);
+
+    return sum + proto + (uint32_t)l4_len;
+}
+
+/*
+ * The complete L4 checksum of a packet whose checksum field is still to be
+ * written (its current content is ignored). UDP maps 0 to 0xffff, since 0
+ * means "no checksum" there; the kernel does the same.
+ */
+static uint16_t l4_csum(const uint8_t *ip, const struct pkt_info *pi, size_t ip_len)
+{
+    size_t l4_len = ip_len - pi->l4_off;
+    const uint8_t *l4 = ip + pi->l4_off;
+    size_t field = pi->proto == PROTO_TCP ? TCP_CSUM_OFF : UDP_CSUM_OFF;
+    uint32_t sum = pseudo_sum(ip, pi->family, pi->proto, l4_len);
+    uint16_t c;
+
+    sum = offload_csum_add(sum, l4, field);
+    sum = offload_csum_add(sum, l4 + field + 2, l4_len - field - 2);
+    c = (uint16_t)~offload_csum_fold(sum);
+    if (c == 0 && pi->proto == PROTO_UDP)
+        c = 0xffff;
+    return c;
+}
+
+static uint16_t ip4_hdr_csum(const uint8_t *ip, size_t ihl)
+{
+    uint32_t sum = offload_csum_add(0, ip, 10);
+
+    sum = offload_csum_add(sum, ip + 12, ihl - 12);
+    return (uint16_t)~offload_csum_fold(sum);
+}
+
+/* ---- receive side: split ------------------------------------------------ */
+
+/*
+ * gso_type NONE with NEEDS_CSUM: the field at csum_start + csum_offset holds
+ * the pseudo-header sum and the rest is to be summed from csum_start to the
+ * end, exactly as skb_checksum_help() does. This stays generic on purpose:
+ * csum_start may point at an inner header (a tunnel routed over the TUN), so
+ * we only check it lies inside the packet, after the outer IP header.
+ */
+static int split_csum(const struct virtio_net_hdr *hdr, const uint8_t *pkt, size_t len,
+                      int (*emit)(void *, const uint8_t *, size_t), void *arg,
+                      uint8_t *scratch, size_t scratch_len)
+{
+    struct pkt_info pi;
+    size_t start = le16toh(hdr->csum_start), at = start + le16toh(hdr->csum_offset);
+    uint16_t c;
+    int r;
+
+    if (parse_ip(pkt, len, &pi) || start < pi.l4_off || at + 2 > pi.ip_len)
+        return -EINVAL;
+    if (!scratch || scratch_len < pi.ip_len)
+        return -EINVAL;
+    memcpy(scratch, pkt, pi.ip_len);
+    c = (uint16_t)~offload_csum_fold(offload_csum_add(0, scratch + start, pi.ip_len - start));
+    put16(scratch + at, c ? c : 0xffff);
+    r = emit(arg, scratch, pi.ip_len);
+    return r < 0 ? r : 1;
+}
+
+/* What the segments of one super-packet are made of. */
+struct gso_plan {
+    struct pkt_info pi;
+    size_t payload;    /* bytes after the headers */
+    size_t mss;        /* payload bytes per segment but the last */
+    unsigned int count;
+    uint16_t ip_id;    /* IPv4 ID of the first segment */
+    uint32_t seq;      /* TCP sequence number of the first segment */
+};
+
+static int gso_type_matches(uint8_t type, const struct pkt_info *pi)
+{
+    switch (type) {
+    case VIRTIO_NET_HDR_GSO_TCPV4:
+        return pi->family == 4 && pi->proto == PROTO_TCP;
+    case VIRTIO_NET_HDR_GSO_TCPV6:
+        return pi->family == 6 && pi->proto == PROTO_TCP;
+    case VIRTIO_NET_HDR_GSO_UDP_L4:
+        return pi->proto == PROTO_UDP;
+    default:
+        return 0;
+    }
+}
+
+/*
+ * Validates everything up front so that a malformed super-packet emits
+ * nothing. IPv6 extension headers show up as a next header that is neither
+ * TCP nor UDP and are refused here; so are IPv4 fragments.
+ */
+static int gso_plan(const struct virtio_net_hdr *hdr, const uint8_t *pkt, size_t len,
+                    struct gso_plan *p)
+{
+    uint8_t type = hdr->gso_type & (uint8_t)~VIRTIO_NET_HDR_GSO_ECN;
+
+    p->mss = le16toh(hdr->gso_size);
+    if (p->mss == 0 || parse_ip(pkt, len, &p->pi) || !gso_type_matches(type, &p->pi))
+        return -EINVAL;
+    if (p->pi.family == 4 && (get16(pkt + 6) & IP4_FRAG_MASK))
+        return -EINVAL;
+    if (parse_l4(pkt, &p->pi))
+        return -EINVAL;
+    p->payload = p->pi.ip_len - p->pi.hdr_len;
+    p->count = p->payload ? (unsigned int)((p->payload + p->mss - 1) / p->mss) : 1;
+    p->ip_id = get16(pkt + 4);
+    p->seq = get32(pkt + p->pi.l4_off + 4);
+    return 0;
+}
+
+static void fix_ip(uint8_t *out, const struct gso_plan *p, size_t n, unsigned int i)
+{
+    if (p->pi.family == 6) {
+        put16(out + 4, n - IP6_HDR_LEN);
+        return;
+    }
+    put16(out + 2, n);
+    put16(out + 4, (uint16_t)(p->ip_id + i));
+    put16(out + 10, ip4_hdr_csum(out, p->pi.l4_off));
+}
+
+/* Mirrors tcp_gso_segment(): FIN and PSH end the stream, CWR is said once. */
+static void fix_l4(uint8_t *out, const struct gso_plan *p, size_t n, unsigned int i)
+{
+    uint8_t *l4 = out + p->pi.l4_off;
+
+    if (p->pi.proto == PROTO_TCP) {
+        put32(l4 + 4, p->seq + (uint32_t)(i * p->mss));
+        if (i + 1 < p->count)
+            l4[13] &= (uint8_t)~(TCP_FIN | TCP_PSH);
+        if (i > 0)
+            l4[13] &= (uint8_t)~TCP_CWR;
+        put16(l4 + TCP_CSUM_OFF, l4_csum(out, &p->pi, n));
+    } else {
+        put16(l4 + 4, n - p->pi.l4_off);
+        put16(l4 + UDP_CSUM_OFF, l4_csum(out, &p->pi, n));
+    }
+}
+
+/* Builds segment @i in @out and returns its length. */
+static size_t build_segment(const struct gso_plan *p, const uint8_t *pkt, unsigned int i,
+                            uint8_t *out)
+{
+    size_t off = (size_t)i * p->mss;
+    size_t seg = p->payload - off < p->mss ? p->payload - off : p->mss;
+    size_t n = p->pi.hdr_len + seg;
+
+    memcpy(out, pkt, p->pi.hdr_len);
+    memcpy(out + p->pi.hdr_len, pkt + p->pi.hdr_len + off, seg);
+    fix_ip(out, p, n, i);
+    fix_l4(out, p, n, i);
+    return n;
+}
+
+static int split_gso(const struct virtio_net_hdr *hdr, const uint8_t *pkt, size_t len,
+                     int (*emit)(void *, const uint8_t *, size_t), void *arg,
+                     uint8_t *scratch, size_t scratch_len)
+{
+    struct gso_plan p;
+    unsigned int i;
+    int r;
+
+    if (gso_plan(hdr, pkt, len, &p))
+        return -EINVAL;
+    if (!scratch || scratch_len < p.pi.hdr_len + (p.payload < p.mss ? p.payload : p.mss))
+        return -EINVAL;
+    for (i = 0; i < p.count; i++) {
+        size_t n = build_segment(&p, pkt, i, scratch);
+
+        r = emit(arg, scratch, n);
+        if (r < 0)
+            return r;
+    }
+    return (int)p.count;
+}
+
+int offload_split(const struct virtio_net_hdr *hdr, const uint8_t *pkt, size_t len,
+                  int (*emit)(void *arg, const uint8_t *p, size_t n), void *arg,
+                  uint8_t *scratch, size_t scratch_len)
+{
+    int r;
+
+    if (!hdr || !emit)
+        return -EINVAL;
+    if ((hdr->gso_type & (uint8_t)~VIRTIO_NET_HDR_GSO_ECN) != VIRTIO_NET_HDR_GSO_NONE)
+        return split_gso(hdr, pkt, len, emit, arg, scratch, scratch_len);
+    if (hdr->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM)
+        return split_csum(hdr, pkt, len, emit, arg, scratch, scratch_len);
+    r = emit(arg, pkt, len);
+    return r < 0 ? r : 1;
+}
+
+/* ---- send side: coalesce ------------------------------------------------ */
+
+/* One candidate segment, parsed. */
+struct seg_info {
+    struct pkt_info pi;
+    uint8_t gso_type;
+    size_t payload;
+};
+
+/*
+ * The checksums must be valid, and more: equal to what the kernel's
+ * segmentation will write (~sum, UDP 0 as 0xffff), since a checksum of 0xffff
+ * where 0 is computed also verifies but would not survive the round trip.
+ */
+static bool csums_canonical(const uint8_t *pkt, const struct pkt_info *pi)
+{
+    size_t field = pi->proto == PROTO_TCP ? TCP_CSUM_OFF : UDP_CSUM_OFF;
+
+    if (pi->family == 4 && get16(pkt + 10) != ip4_hdr_csum(pkt, IP4_HDR_LEN))
+        return false;
+    return get16(pkt + pi->l4_off + field) == l4_csum(pkt, pi, pi->ip_len);
+}
+
+/* TCP: data with ACK; SYN, RST and URG segments always go on their own. */
+static bool tcp_coalescable(const uint8_t *tcp)
+{
+    uint8_t f = tcp[13];
+
+    return (f & TCP_ACK) && !(f & (TCP_SYN | TCP_RST | TCP_URG));
+}
+
+/* UDP: a datagram whose length field agrees and that carries a checksum. */
+static bool udp_coalescable(const uint8_t *udp, const struct pkt_info *pi)
+{
+    return get16(udp + 4) == pi->ip_len - pi->l4_off && get16(udp + UDP_CSUM_OFF) != 0;
+}
+
+/* Could this packet be part of a super-packet at all? */
+static bool seg_parse(const uint8_t *pkt, size_t len, bool allow_udp, struct seg_info *s)
+{
+    struct pkt_info *pi = &s->pi;
+
+    if (parse_ip(pkt, len, pi) || pi->ip_len != len || parse_l4(pkt, pi))
+        return false;
+    if (pi->family == 4 && (pi->l4_off != IP4_HDR_LEN || (get16(pkt + 6) & IP4_FRAG_MASK)))
+        return false;
+    s->payload = len - pi->hdr_len;
+    if (s->payload == 0 || len > IP_MAX_LEN)
+        return false;
+    if (pi->proto == PROTO_TCP) {
+        if (!tcp_coalescable(pkt + pi->l4_off))
+            return false;
+        s->gso_type = pi->family == 4 ? VIRTIO_NET_HDR_GSO_TCPV4 : VIRTIO_NET_HDR_GSO_TCPV6;
+    } else {
+        if (!allow_udp || !udp_coalescable(pkt + pi->l4_off, pi))
+            return false;
+        s->gso_type = VIRTIO_NET_HDR_GSO_UDP_L4;
+    }
+    return csums_canonical(pkt, pi);
+}
+
+static uint8_t *coal_pkt(const struct offload_coalescer *c)
+{
+    return c->buf + OFFLOAD_VNET_HDR_LEN;
+}
+
+static size_t coal_payload(const struct offload_coalescer *c)
+{
+    return c->len - OFFLOAD_VNET_HDR_LEN - c->hdr_len;
+}
+
+static bool same(const uint8_t *a, const uint8_t *b, size_t from, size_t to)
+{
+    return memcmp(a + from, b + from, to - from) == 0;
+}
+
+/*
+ * Same IP fields apart from length, ID and checksum. The kernel numbers the
+ * IPv4 IDs of the segments it cuts from the first one's upwards, so only IDs
+ * that already follow that pattern survive a round trip.
+ */
+static bool ip_continues(const struct offload_coalescer *c, const uint8_t *pkt)
+{
+    const uint8_t *first = coal_pkt(c);
+
+    /* Byte 0 holds the version, so the comparisons also match families. */
+    if (first[0] >> 4 == 6)
+        return same(first, pkt, 0, 4) && same(first, pkt, 6, IP6_HDR_LEN);
+    if (get16(pkt + 4) != (uint16_t)(get16(first + 4) + c->segments))
+        return false;
+    return same(first, pkt, 0, 2) && same(first, pkt, 6, 10) && same(first, pkt, 12, 20);
+}
+
+/*
+ * Same TCP header apart from sequence number, checksum and the flags that
+ * segmentation moves: PSH/FIN (may come on this segment if it is the last)
+ * and CWR (the kernel keeps it on the first segment only, so a later segment
+ * must not carry it).
+ */
+static bool tcp_continues(const struct offload_coalescer *c, const uint8_t *tcp)
+{
+    const uint8_t *first = coal_pkt(c) + c->l4_off;
+    const uint8_t moved = TCP_PSH | TCP_FIN | TCP_CWR;
+
+    if (get32(tcp + 4) != get32(first + 4) + (uint32_t)coal_payload(c))
+        return false;
+    if ((tcp[13] & TCP_CWR) || (tcp[13] & ~moved) != (first[13] & ~moved))
+        return false;
+    return same(first, tcp, 0, 4) && same(first, tcp, 8, 13) && same(first, tcp, 14, 16) &&
+           same(first, tcp, 18, c->hdr_len - c->l4_off);
+}
+
+static bool seg_continues(const struct offload_coalescer *c, const uint8_t *pkt,
+                          const struct seg_info *s)
+{
+    size_t ip_total = c->len - OFFLOAD_VNET_HDR_LEN + s->payload;
+
+    if (c->closed || s->gso_type != c->gso_type || s->pi.hdr_len != c->hdr_len)
+        return false;
+    if (s->payload > c->gso_size || ip_total > IP_MAX_LEN || c->len + s->payload > c->cap)
+        return false;
+    if (!ip_continues(c, pkt))
+        return false;
+    if (s->pi.proto == PROTO_UDP)
+        return same(coal_pkt(c) + c->l4_off, pkt + c->l4_off, 0, 4);
+    return tcp_continues(c, pkt + c->l4_off);
+}
+
+static void coal_start(struct offload_coalescer *c, const uint8_t *pkt, size_t len,
+                       const struct seg_info *s)
+{
+    memcpy(coal_pkt(c), pkt, len);
+    c->len = OFFLOAD_VNET_HDR_LEN + len;
+    c->segments = 1;
+    c->gso_size = (uint16_t)s->payload;
+    c->gso_type = s->gso_type;
+    c->l3_len = s->pi.l4_off;
+    c->l4_off = s->pi.l4_off;
+    c->hdr_len = s->pi.hdr_len;
+    c->closed = s->pi.proto == PROTO_TCP && (pkt[c->l4_off + 13] & (TCP_PSH | TCP_FIN));
+}
+
+/* A PSH/FIN on the last segment moves into the super-packet's header. */
+static void coal_append(struct offload_coalescer *c, const uint8_t *pkt,
+                        const struct seg_info *s)
+{
+    memcpy(c->buf + c->len, pkt + s->pi.hdr_len, s->payload);
+    c->len += s->payload;
+    c->segments++;
+    c->closed = s->payload < c->gso_size;
+    if (s->pi.proto == PROTO_TCP) {
+        uint8_t end = pkt[c->l4_off + 13] & (TCP_PSH | TCP_FIN);
+
+        coal_pkt(c)[c->l4_off + 13] |= end;
+        c->closed = c->closed || end;
+    }
+}
+
+void offload_coalescer_init(struct offload_coalescer *c, uint8_t *buf, size_t cap)
+{
+    memset(c, 0, sizeof(*c));
+    c->buf = buf;
+    c->cap = cap;
+}
+
+void offload_coalescer_reset(struct offload_coalescer *c)
+{
+    c->len = 0;
+    c->segments = 0;
+    c->closed = false;
+}
+
+enum offload_add_result offload_coalesce_add(struct offload_coalescer *c, const uint8_t *pkt,
+                                             size_t len, bool allow_udp)
+{
+    struct seg_info s;
+
+    if (!seg_parse(pkt, len, allow_udp, &s) || !c->buf || c->cap < OFFLOAD_VNET_HDR_LEN + len)
+        return OFFLOAD_NOT_COALESCABLE;
+    if (c->segments == 0) {
+        coal_start(c, pkt, len, &s);
+        return OFFLOAD_STARTED;
+    }
+    if (!seg_continues(c, pkt, &s))
+        return OFFLOAD_FLUSH_FIRST;
+    coal_append(c, pkt, &s);
+    return OFFLOAD_MERGED;
+}
+
+/*
+ * The kernel checks the IPv4 header checksum of what we write and expects,
+ * with NEEDS_CSUM, the pseudo-header sum (not inverted) over the whole L4
+ * length in the checksum field, as a NIC driver would receive it.
+ */
+static void coal_fix_headers(struct offload_coalescer *c)
+{
+    uint8_t *ip = coal_pkt(c);
+    uint8_t *l4 = ip + c->l4_off;
+    size_t n = c->len - OFFLOAD_VNET_HDR_LEN, l4_len = n - c->l4_off;
+    uint8_t proto = c->gso_type == VIRTIO_NET_HDR_GSO_UDP_L4 ? PROTO_UDP : PROTO_TCP;
+    uint8_t family = ip[0] >> 4;
+
+    if (family == 4) {
+        put16(ip + 2, n);
+        put16(ip + 10, ip4_hdr_csum(ip, IP4_HDR_LEN));
+    } else {
+        put16(ip + 4, n - IP6_HDR_LEN);
+    }
+    if (proto == PROTO_UDP)
+        put16(l4 + 4, l4_len);
+    put16(l4 + (proto == PROTO_UDP ? UDP_CSUM_OFF : TCP_CSUM_OFF),
+          offload_csum_fold(pseudo_sum(ip, family, proto, l4_len)));
+}
+
+size_t offload_coalesce_finish(struct offload_coalescer *c)
+{
+    struct virtio_net_hdr h;
+    bool udp = c->gso_type == VIRTIO_NET_HDR_GSO_UDP_L4;
+
+    memset(&h, 0, sizeof(h));
+    if (c->segments > 1) {
+        coal_fix_headers(c);
+        h.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+        h.gso_type = c->gso_type;
+        /* As tcp_gro_complete() does: CWR on the first segment means ECN. */
+        if (!udp && (coal_pkt(c)[c->l4_off + 13] & TCP_CWR))
+            h.gso_type |= VIRTIO_NET_HDR_GSO_ECN;
+        h.hdr_len = htole16(c->hdr_len);
+        h.gso_size = htole16(c->gso_size);
+        h.csum_start = htole16(c->l4_off);
+        h.csum_offset = htole16(udp ? UDP_CSUM_OFF : TCP_CSUM_OFF);
+    }
+    if (c->segments > 0)
+        memcpy(c->buf, &h, OFFLOAD_VNET_HDR_LEN);
+    return c->len;
+}
+
+/* Unlike parse_ip(), an IPv6 payload length of 0 is fine here (jumbogram). */
+bool offload_packet_valid(const uint8_t *pkt, size_t len)
+{
+    struct pkt_info pi;
+
+    if (!pkt || len < IP4_HDR_LEN)
+        return false;
+    if (pkt[0] >> 4 == 4)
+        return parse_ip4(pkt, len, &pi) == 0;
+    return pkt[0] >> 4 == 6 && len >= IP6_HDR_LEN &&
+           IP6_HDR_LEN + (size_t)get16(pkt + 4) <= len;
+}
