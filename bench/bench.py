@@ -1,0 +1,648 @@
+# SPDX-License-Identifier: MIT
+"""lintun benchmarks: lintun side by side with what a user would pick instead.
+
+Run by bench/run.sh (`make bench`); standard library only. Every figure is
+measured REPS times and reported as median and spread (min..max). Everything
+happens inside network namespaces named PREFIX-a / PREFIX-b; nothing touches
+the host's interfaces. Reports only: there is no threshold anywhere.
+
+Usage: bench.py BUILD_DIR   (environment: QUICK=1, REPS=N, LT_BENCH_PREFIX)
+"""
+import datetime
+import json
+import os
+import platform
+import re
+import select
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+BUILD = sys.argv[1] if len(sys.argv) > 1 else "build"
+BIN = os.path.join(BUILD, "bench")
+LOGDIR = os.path.join(BIN, "logs")
+RESULTS = "bench/results"
+QUICK = os.environ.get("QUICK", "") not in ("", "0", "no", "false")
+REPS = int(os.environ.get("REPS") or (1 if QUICK else 3))
+PREFIX = os.environ.get("LT_BENCH_PREFIX") or "lt-bench-%d" % os.getpid()
+NS_A, NS_B = PREFIX + "-a", PREFIX + "-b"
+
+T_TCP = 3 if QUICK else 10     # seconds of measured bulk TCP
+T_COST = 2 if QUICK else 4     # seconds of the separate perf-counted run
+T_UDP = 2 if QUICK else 5      # seconds of each small-packet measurement
+PINGS = 200 if QUICK else 500  # echo requests per latency run (every 2 ms)
+
+# Forwarding modes, in table order. "naive" is the baseline of every ratio.
+FWD_MODES = ["naive", "vnet", "veth", "lintun", "lintun:no-offload", "lintun:no-coalesce",
+             "lintun:passthrough"]
+RX_MODES = ["naive", "lintun", "lintun:no-offload"]
+TX_MODES = ["naive", "lintun", "lintun:no-offload", "lintun:no-coalesce"]
+ECHO_MODES = ["naive", "lintun"]
+if os.environ.get("BENCH_MODES"):  # e.g. BENCH_MODES=naive,lintun for a partial run
+    _keep = os.environ["BENCH_MODES"].split(",")
+    FWD_MODES, RX_MODES, TX_MODES, ECHO_MODES = (
+        [m for m in lst if m in _keep] for lst in (FWD_MODES, RX_MODES, TX_MODES, ECHO_MODES))
+
+procs = []      # every process started, for cleanup
+namespaces = []
+
+
+def log(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
+def run(*args, check=True, capture=True):
+    r = subprocess.run(args, stdout=subprocess.PIPE if capture else None,
+                       stderr=subprocess.PIPE if capture else None, text=True)
+    if check and r.returncode != 0:
+        raise RuntimeError("%s: %s" % (" ".join(args), (r.stderr or "").strip()))
+    return r.stdout if capture else ""
+
+
+def ip(ns, *args, check=True):
+    return run("ip", "-n", ns, *args, check=check)
+
+
+def spawn(name, args, ns=None, stdin=False):
+    """Start a program (inside ns via `ip netns exec` when given); stderr goes to a log."""
+    if ns:
+        args = ["ip", "netns", "exec", ns] + list(args)
+    errf = open(os.path.join(LOGDIR, name + ".log"), "a")
+    errf.write("# %s %s\n" % (datetime.datetime.now().isoformat(), " ".join(args)))
+    errf.flush()
+    p = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=errf, text=True,
+                         stdin=subprocess.PIPE if stdin else subprocess.DEVNULL)
+    p.bench_name = name
+    procs.append(p)
+    return p
+
+
+def read_line(p, timeout):
+    r, _, _ = select.select([p.stdout], [], [], timeout)
+    if not r:
+        raise RuntimeError("%s: no output within %ss" % (p.bench_name, timeout))
+    line = p.stdout.readline()
+    if not line:
+        raise RuntimeError("%s exited (status %s); see %s/%s.log" %
+                           (p.bench_name, p.wait(), LOGDIR, p.bench_name))
+    return line.strip()
+
+
+def wait_ready(p, timeout=10):
+    line = read_line(p, timeout)
+    if line != "ready":
+        raise RuntimeError("%s said %r instead of ready" % (p.bench_name, line))
+
+
+def finish(p, timeout=15, term=False):
+    """Wait for p (after SIGTERM when term); return its last JSON line or None."""
+    if term and p.poll() is None:
+        p.send_signal(signal.SIGTERM)
+    try:
+        out, _ = p.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        out, _ = p.communicate()
+    if p in procs:
+        procs.remove(p)
+    for line in reversed((out or "").strip().splitlines()):
+        if line.startswith("{"):
+            return json.loads(line)
+    return None
+
+
+def kill_all():
+    for p in list(procs):
+        if p.poll() is None:
+            p.send_signal(signal.SIGTERM)
+    deadline = time.time() + 3
+    for p in list(procs):
+        try:
+            p.wait(max(0.1, deadline - time.time()))
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+    procs.clear()
+
+
+def ns_create():
+    for ns in (NS_A, NS_B):
+        run("ip", "netns", "add", ns)
+        namespaces.append(ns)
+        ip(ns, "link", "set", "lo", "up")
+
+
+def ns_destroy():
+    kill_all()
+    for ns in list(namespaces):
+        for pid in run("ip", "netns", "pids", ns, check=False).split():
+            try:
+                os.kill(int(pid), signal.SIGKILL)
+            except (ProcessLookupError, ValueError):
+                pass
+        run("ip", "netns", "delete", ns, check=False)
+        namespaces.remove(ns)
+
+
+def conf_tun(ns, dev, local4, peer4, local6, peer6):
+    """Addresses and routes toward the other side, inside ns only."""
+    ip(ns, "addr", "add", local4, "dev", dev)
+    ip(ns, "-6", "addr", "add", local6, "dev", dev, "nodad")
+    ip(ns, "link", "set", dev, "up")
+    ip(ns, "route", "replace", peer4, "dev", dev)
+    ip(ns, "-6", "route", "replace", peer6, "dev", dev)
+
+
+def conf_pair(dev_a, dev_b):
+    conf_tun(NS_A, dev_a, "10.77.1.1/24", "10.77.2.0/24", "fd00:77:1::1/64", "fd00:77:2::/64")
+    conf_tun(NS_B, dev_b, "10.77.2.1/24", "10.77.1.0/24", "fd00:77:2::1/64", "fd00:77:1::/64")
+
+
+def counters(ns, dev):
+    j = json.loads(ip(ns, "-s", "-j", "link", "show", "dev", dev))[0]
+    s = j.get("stats64") or j["stats"]
+    return {"rx_packets": s["rx"]["packets"], "rx_bytes": s["rx"]["bytes"],
+            "tx_packets": s["tx"]["packets"], "tx_bytes": s["tx"]["bytes"],
+            "rx_dropped": s["rx"]["dropped"], "tx_dropped": s["tx"]["dropped"]}
+
+
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid):
+    """utime + stime of a process (all its threads), in seconds."""
+    if pid is None:
+        return None
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+
+class Forwarder:
+    """One forwarding setup between NS_A and NS_B: a forwarder process, or a veth pair."""
+
+    def __init__(self, mode):
+        self.mode = mode
+        self.proc = None
+        self.stats = None
+        if mode == "veth":
+            run("ip", "link", "add", "va", "netns", NS_A, "type", "veth", "peer", "name", "vb",
+                "netns", NS_B)
+            self.devs = ("va", "vb")
+        else:
+            self.devs = ("btun", "btun")
+            if mode.startswith("lintun"):
+                sub = mode.split(":", 1)[1] if ":" in mode else "default"
+                args = [os.path.join(BIN, "fwd-lintun"), NS_A, NS_B, sub]
+            else:
+                args = [os.path.join(BIN, "fwd-" + mode), NS_A, NS_B]
+            self.proc = spawn("fwd-" + mode.replace(":", "-"), args)
+            wait_ready(self.proc)
+        conf_pair(*self.devs)
+
+    @property
+    def pid(self):
+        return self.proc.pid if self.proc else None
+
+    def snapshot(self):
+        return {"t": time.monotonic(), "cpu": cpu_seconds(self.pid),
+                "a": counters(NS_A, self.devs[0]), "b": counters(NS_B, self.devs[1])}
+
+    def close(self):
+        if self.proc:
+            self.stats = finish(self.proc, term=True)
+        else:
+            ip(NS_A, "link", "del", "va", check=False)
+
+
+def delta(s0, s1):
+    """Packets and bytes the forwarder put into both kernels, CPU used, between snapshots."""
+    d = {"seconds": s1["t"] - s0["t"]}
+    for k in ("rx_packets", "rx_bytes"):
+        d[k] = (s1["a"][k] - s0["a"][k]) + (s1["b"][k] - s0["b"][k])
+    d["data_bytes"] = s1["b"]["rx_bytes"] - s0["b"]["rx_bytes"]
+    d["cpu"] = None if s0["cpu"] is None else s1["cpu"] - s0["cpu"]
+    return d
+
+
+def iperf_server():
+    srv = spawn("iperf3-server", ["iperf3", "-s", "-1", "-B", "10.77.2.1"], ns=NS_B)
+    deadline = time.time() + 5
+    while time.time() < deadline:
+        if ":5201" in run("ss", "-N", NS_B, "-ltnH", check=False):
+            return srv
+        time.sleep(0.05)
+    raise RuntimeError("iperf3 server did not start")
+
+
+def tcp_run(fw, seconds, with_perf):
+    """One iperf3 TCP stream a->b; measure a window inside it."""
+    srv = iperf_server()
+    omit = 1
+    cli = spawn("iperf3-client", ["iperf3", "-c", "10.77.2.1", "-t", str(seconds + omit),
+                                  "-O", str(omit), "-J"], ns=NS_A)
+    time.sleep(omit + 0.2)
+    window = seconds - 0.5
+    s0 = fw.snapshot()
+    perf_out = None
+    if with_perf and fw.pid:
+        fd, perf_out = tempfile.mkstemp(prefix="lt-bench-perf-")
+        os.close(fd)
+        subprocess.run(["perf", "stat", "-x,", "-o", perf_out, "-e", "raw_syscalls:sys_enter",
+                        "-p", str(fw.pid), "--", "sleep", str(window)],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    else:
+        time.sleep(window)
+    s1 = fw.snapshot()
+    res = {}
+    try:
+        out, _ = cli.communicate(timeout=seconds + 30)
+        procs.remove(cli)
+        j = json.loads(out)
+        if "error" in j:
+            raise RuntimeError("iperf3: " + j["error"])
+        res["gbps"] = j["end"]["sum_received"]["bits_per_second"] / 1e9
+        res["retransmits"] = j["end"]["sum_sent"].get("retransmits")
+    finally:
+        finish(srv, timeout=5, term=True)
+    d = delta(s0, s1)
+    res["window"] = d
+    gbit = d["rx_bytes"] * 8 / 1e9
+    if d["cpu"] is not None and gbit > 0:
+        res["cpu_s_per_gbit"] = d["cpu"] / gbit
+        res["cpu_percent"] = 100 * d["cpu"] / d["seconds"]
+    if perf_out:
+        syscalls = None
+        with open(perf_out) as f:
+            for line in f:
+                parts = line.strip().split(",")
+                if len(parts) > 2 and "raw_syscalls:sys_enter" in parts[2] and parts[0].isdigit():
+                    syscalls = int(parts[0])
+        os.unlink(perf_out)
+        if syscalls is not None and d["rx_packets"] > 0:
+            # perf counts while its `sleep window` runs; the counters span
+            # that plus perf's start-up: compare rates, not totals.
+            rate = syscalls / window
+            res["syscalls"] = syscalls
+            res["syscalls_per_pkt"] = rate / (d["rx_packets"] / d["seconds"])
+            res["syscalls_per_mb"] = rate / (d["rx_bytes"] / 1e6 / d["seconds"])
+            res["bytes_per_pkt"] = d["rx_bytes"] / d["rx_packets"]
+    return res
+
+
+def udp_pps(ns_from, ns_to, dst, seconds):
+    """Flood 64-byte UDP from ns_from to dst:9000 in ns_to; return what udpsink counted."""
+    sink = spawn("udpsink", [os.path.join(BIN, "udpsink"), dst, "9000", str(seconds)], ns=ns_to)
+    wait_ready(sink)
+    fl = spawn("udpflood", [os.path.join(BIN, "udpflood"), dst, "9000", "64",
+                            str(seconds + 1.5)], ns=ns_from)
+    got = finish(sink, timeout=seconds + 15)
+    sent = finish(fl, timeout=seconds + 5)
+    return {"pps": got["pps"] if got else 0.0, "sink": got, "flood": sent}
+
+
+def bench_forwarding(results):
+    for mode in FWD_MODES:
+        r = results.setdefault(mode, {"tcp": [], "cost": [], "udp": [], "stats": []})
+        for rep in range(REPS):
+            log("  forward %-20s rep %d/%d" % (mode, rep + 1, REPS))
+            fw = None
+            try:
+                fw = Forwarder(mode)
+                r["tcp"].append(tcp_run(fw, T_TCP, False))
+                if fw.pid:
+                    r["cost"].append(tcp_run(fw, T_COST, True))
+                r["udp"].append(udp_pps(NS_A, NS_B, "10.77.2.1", T_UDP))
+            except Exception as e:  # a failing mode is reported, the rest still runs
+                log("    error: %s" % e)
+                r.setdefault("errors", []).append(str(e))
+            finally:
+                if fw:
+                    fw.close()
+                kill_all()
+                if fw and fw.stats:
+                    r["stats"].append(fw.stats)
+
+
+def bench_rx(results):
+    for mode in RX_MODES:
+        r = results.setdefault(mode, {"runs": []})
+        for rep in range(REPS):
+            log("  kernel->program %-14s rep %d/%d" % (mode, rep + 1, REPS))
+            try:
+                p = spawn("sessrx", [os.path.join(BIN, "sessrx"), NS_A, mode, str(T_UDP)])
+                wait_ready(p)
+                conf_tun(NS_A, "btun", "10.77.1.1/24", "10.77.2.0/24", "fd00:77:1::1/64",
+                         "fd00:77:2::/64")
+                fl = spawn("udpflood", [os.path.join(BIN, "udpflood"), "10.77.2.9", "9000", "64",
+                                        str(T_UDP + 1.5)], ns=NS_A)
+                got = finish(p, timeout=T_UDP + 15)
+                sent = finish(fl, timeout=T_UDP + 5)
+                r["runs"].append({"pps": got["pps"] if got else 0.0, "rx": got, "flood": sent})
+            except Exception as e:
+                log("    error: %s" % e)
+                r.setdefault("errors", []).append(str(e))
+            finally:
+                kill_all()
+
+
+def bench_tx(results):
+    for mode in TX_MODES:
+        r = results.setdefault(mode, {"runs": []})
+        for rep in range(REPS):
+            log("  program->kernel %-14s rep %d/%d" % (mode, rep + 1, REPS))
+            try:
+                p = spawn("sesstx", [os.path.join(BIN, "sesstx"), NS_A, mode, str(T_UDP + 1.5)],
+                          stdin=True)
+                wait_ready(p)
+                conf_tun(NS_A, "btun", "10.77.1.1/24", "10.77.2.0/24", "fd00:77:1::1/64",
+                         "fd00:77:2::/64")
+                sink = spawn("udpsink", [os.path.join(BIN, "udpsink"), "10.77.1.1", "9000",
+                                         str(T_UDP)], ns=NS_A)
+                wait_ready(sink)
+                p.stdin.write("go\n")
+                p.stdin.flush()
+                got = finish(sink, timeout=T_UDP + 15)
+                sent = finish(p, timeout=T_UDP + 10)
+                r["runs"].append({"pps": got["pps"] if got else 0.0, "sink": got, "tx": sent})
+            except Exception as e:
+                log("    error: %s" % e)
+                r.setdefault("errors", []).append(str(e))
+            finally:
+                kill_all()
+
+
+def ping_times(ns, target, v6):
+    args = ["ping", "-n", "-c", str(PINGS), "-i", "0.002", "-W", "1", target]
+    if v6:
+        args.insert(1, "-6")
+    out = run("ip", "netns", "exec", ns, *args, check=False)
+    times = [float(m) for m in re.findall(r"time=([0-9.]+) ms", out)]
+    if not times:
+        return None
+    times.sort()
+    return {"median_ms": statistics.median(times),
+            "p99_ms": times[min(len(times) - 1, int(0.99 * len(times)))],
+            "received": len(times), "sent": PINGS}
+
+
+def bench_latency(results):
+    for mode in ECHO_MODES:
+        r = results.setdefault(mode, {"v4": [], "v6": []})
+        for rep in range(REPS):
+            log("  latency %-22s rep %d/%d" % (mode, rep + 1, REPS))
+            try:
+                prog = "echo-lintun" if mode.startswith("lintun") else "echo-naive"
+                args = [os.path.join(BIN, prog), NS_A]
+                if ":" in mode:
+                    args.append(mode.split(":", 1)[1])
+                p = spawn(prog, args)
+                wait_ready(p)
+                conf_tun(NS_A, "btun", "10.77.1.1/24", "10.77.2.0/24", "fd00:77:1::1/64",
+                         "fd00:77:2::/64")
+                for fam, target in (("v4", "10.77.2.5"), ("v6", "fd00:77:2::5")):
+                    t = ping_times(NS_A, target, fam == "v6")
+                    if t:
+                        r[fam].append(t)
+                    else:
+                        r.setdefault("errors", []).append("%s: no reply" % fam)
+            except Exception as e:
+                log("    error: %s" % e)
+                r.setdefault("errors", []).append(str(e))
+            finally:
+                kill_all()
+
+
+# ----------------------------------------------------------------------------
+# Summaries, table, chart
+
+
+def spread(values):
+    values = [v for v in values if v is not None]
+    if not values:
+        return None
+    return {"median": statistics.median(values), "min": min(values), "max": max(values),
+            "n": len(values)}
+
+
+def summarize(raw):
+    s = {"forward": {}, "kernel_to_program": {}, "program_to_kernel": {}, "latency": {}}
+    for mode, r in raw["forward"].items():
+        s["forward"][mode] = {
+            "tcp_gbps": spread([x.get("gbps") for x in r["tcp"]]),
+            "tcp_retransmits": spread([x.get("retransmits") for x in r["tcp"]]),
+            "cpu_s_per_gbit": spread([x.get("cpu_s_per_gbit") for x in r["tcp"]]),
+            "cpu_percent": spread([x.get("cpu_percent") for x in r["tcp"]]),
+            "syscalls_per_pkt": spread([x.get("syscalls_per_pkt") for x in r["cost"]]),
+            "syscalls_per_mb": spread([x.get("syscalls_per_mb") for x in r["cost"]]),
+            "bytes_per_kernel_pkt": spread([x.get("bytes_per_pkt") for x in r["cost"]]),
+            "udp64_pps": spread([x.get("pps") for x in r["udp"]]),
+            "errors": r.get("errors", []),
+        }
+    for key, src in (("kernel_to_program", "rx"), ("program_to_kernel", "tx")):
+        for mode, r in raw[src].items():
+            s[key][mode] = {"pps": spread([x["pps"] for x in r["runs"]]),
+                            "errors": r.get("errors", [])}
+            if src == "tx":
+                s[key][mode]["sender_pps"] = spread([(x.get("tx") or {}).get("pps")
+                                                     for x in r["runs"]])
+    for mode, r in raw["latency"].items():
+        s["latency"][mode] = {}
+        for fam in ("v4", "v6"):
+            s["latency"][mode][fam] = {
+                "median_ms": spread([x["median_ms"] for x in r[fam]]),
+                "p99_ms": spread([x["p99_ms"] for x in r[fam]])}
+        s["latency"][mode]["errors"] = r.get("errors", [])
+    return s
+
+
+def fmt(sp, scale=1.0, digits=2):
+    if not sp:
+        return "-"
+    f = "%%.%df" % digits
+    m = f % (sp["median"] * scale)
+    if sp["n"] > 1:
+        m += " (" + f % (sp["min"] * scale) + ".." + f % (sp["max"] * scale) + ")"
+    return m
+
+
+def ratio(sp, base, invert=False):
+    if not sp or not base or not base["median"] or not sp["median"]:
+        return "-"
+    r = sp["median"] / base["median"]
+    return "%.2fx" % (1 / r if invert else r)
+
+
+def table(rows, headers):
+    widths = [max(len(str(x)) for x in col) for col in zip(headers, *rows)]
+    line = lambda cells: "  ".join(str(c).ljust(w) for c, w in zip(cells, widths)).rstrip()
+    out = [line(headers), line(["-" * w for w in widths])]
+    out += [line(r) for r in rows]
+    return "\n".join(out)
+
+
+def render(summary, meta):
+    out = []
+    m = meta["machine"]
+    out.append("lintun benchmarks, %s: %s reps%s; %d cores (%s), kernel %s" % (
+        meta["started"], meta["reps"], ", QUICK" if meta["quick"] else "", m["nproc"],
+        m["cpu"], m["kernel"]))
+    out.append("median (min..max) over reps; ratio = median / naive's median "
+               "(for costs, naive / mode: above 1x is better)\n")
+    f = summary["forward"]
+    base = f.get("naive", {})
+    rows = []
+    for mode, s in f.items():
+        rows.append([mode, fmt(s["tcp_gbps"]), ratio(s["tcp_gbps"], base.get("tcp_gbps")),
+                     fmt(s["udp64_pps"], 1e-3, 0), ratio(s["udp64_pps"], base.get("udp64_pps")),
+                     fmt(s["syscalls_per_pkt"]), fmt(s["syscalls_per_mb"], 1, 0),
+                     fmt(s["cpu_s_per_gbit"], 1, 3),
+                     ratio(s["cpu_s_per_gbit"], base.get("cpu_s_per_gbit"), invert=True)])
+    out.append("1+4. Forwarding between two namespaces: TCP %ds (iperf3, 1 stream), "
+               "UDP 64-byte flood %ds" % (meta["t_tcp"], meta["t_udp"]))
+    out.append(table(rows, ["mode", "TCP Gbit/s", "vs naive", "UDP64 kpps", "vs naive",
+                            "syscalls/pkt", "syscalls/MB", "CPU s/Gbit", "CPU vs naive"]))
+    for key, title in (("kernel_to_program", "2a. Kernel -> program, 64-byte UDP"),
+                       ("program_to_kernel", "2b. Program -> kernel socket, 64-byte UDP")):
+        d = summary[key]
+        b = d.get("naive", {}).get("pps")
+        rows = [[mode, fmt(s["pps"], 1e-3, 0), ratio(s["pps"], b)] +
+                ([fmt(s.get("sender_pps"), 1e-3, 0)] if key == "program_to_kernel" else [])
+                for mode, s in d.items()]
+        hdr = ["mode", "kpps", "vs naive"] + (["sender kpps"] if key == "program_to_kernel"
+                                              else [])
+        out.append("\n" + title)
+        out.append(table(rows, hdr))
+    d = summary["latency"]
+    b = d.get("naive", {})
+    rows = []
+    for mode, s in d.items():
+        rows.append([mode] + [x for fam in ("v4", "v6") for x in (
+            fmt(s[fam]["median_ms"], 1e3, 0), fmt(s[fam]["p99_ms"], 1e3, 0),
+            ratio(s[fam]["median_ms"], b.get(fam, {}).get("median_ms")))])
+    out.append("\n3. Ping RTT through an echo responder, microseconds (%d pings, 2 ms apart)" %
+               meta["pings"])
+    out.append(table(rows, ["mode", "v4 median", "v4 p99", "vs naive", "v6 median", "v6 p99",
+                            "vs naive"]))
+    errs = [(sec, mode, e) for sec, d in summary.items() for mode, s in d.items()
+            for e in s.get("errors", [])]
+    if errs:
+        out.append("\nerrors:")
+        out += ["  %s %s: %s" % e for e in errs]
+    return "\n".join(out)
+
+
+def chart(summary, png):
+    if not shutil.which("gnuplot"):
+        return False
+    f = summary["forward"]
+    base = f.get("naive")
+    if not base:
+        return False
+    dat = png[:-4] + ".dat"
+
+    def r(s, key):
+        b = base.get(key)
+        if not s.get(key) or not b or not b["median"]:
+            return 0.0
+        return s[key]["median"] / b["median"]
+
+    with open(dat, "w") as out:
+        out.write("# mode tcp_ratio udp64_ratio\n")
+        for mode, s in f.items():
+            out.write('"%s" %.4f %.4f\n' % (mode, r(s, "tcp_gbps"), r(s, "udp64_pps")))
+    script = """
+set terminal pngcairo size 1000,520 font ",10"
+set output '%s'
+set title "Forwarding throughput relative to the naive read()/write() forwarder (1.0 = naive)"
+set style data histogram
+set style histogram cluster gap 1
+set style fill solid 0.85 border -1
+set boxwidth 0.9
+set logscale y 2
+set yrange [0.125:*]
+set ylabel "ratio to naive (log scale)"
+set xtics rotate by -20
+set grid ytics
+set key top left
+plot '%s' using 2:xtic(1) title "TCP Gbit/s", '' using 3 title "UDP 64-byte pps", 1 notitle lt -1 dt 2
+""" % (png, dat)
+    r2 = subprocess.run(["gnuplot"], input=script, text=True, capture_output=True)
+    os.unlink(dat)
+    if r2.returncode != 0:
+        log("gnuplot: " + r2.stderr.strip())
+    return r2.returncode == 0
+
+
+def machine():
+    cpu = "unknown"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    return {"nproc": os.cpu_count(), "cpu": cpu, "kernel": platform.release(),
+            "iperf3": run("iperf3", "--version", check=False).splitlines()[0]
+            if shutil.which("iperf3") else None}
+
+
+def main():
+    os.makedirs(LOGDIR, exist_ok=True)
+    os.makedirs(RESULTS, exist_ok=True)
+    meta = {"started": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
+            "quick": QUICK, "reps": REPS, "t_tcp": T_TCP, "t_cost": T_COST, "t_udp": T_UDP,
+            "pings": PINGS, "machine": machine(), "prefix": PREFIX,
+            "git": run("git", "rev-parse", "--short", "HEAD", check=False).strip()}
+    log("bench: %s, %d reps, namespaces %s/%s, logs in %s" % (
+        "QUICK" if QUICK else "full", REPS, NS_A, NS_B, LOGDIR))
+    raw = {"forward": {}, "rx": {}, "tx": {}, "latency": {}}
+    only = os.environ.get("BENCH_ONLY", "forward,rx,tx,latency").split(",")
+    t0 = time.time()
+    ns_create()
+    try:
+        if "forward" in only:
+            bench_forwarding(raw["forward"])
+        if "rx" in only:
+            bench_rx(raw["rx"])
+        if "tx" in only:
+            bench_tx(raw["tx"])
+        if "latency" in only:
+            bench_latency(raw["latency"])
+    finally:
+        ns_destroy()
+    meta["seconds"] = round(time.time() - t0, 1)
+    summary = summarize(raw)
+    text = render(summary, meta)
+    print(text)
+    doc = {"meta": meta, "summary": summary, "raw": raw}
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    for name in ("latest.json", "bench-%s.json" % stamp):
+        with open(os.path.join(RESULTS, name), "w") as f:
+            json.dump(doc, f, indent=1)
+    with open(os.path.join(RESULTS, "latest.txt"), "w") as f:
+        f.write(text + "\n")
+    png = os.path.join(RESULTS, "latest.png")
+    ok = chart(summary, png)
+    log("\nbench: %.0f s; results in %s/latest.json (and bench-%s.json)%s" % (
+        meta["seconds"], RESULTS, stamp, ", chart " + png if ok else ""))
+
+
+def on_signal(sig, frame):
+    raise SystemExit(128 + sig)
+
+
+if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGHUP, on_signal)
+    try:
+        main()
+    finally:
+        if namespaces:
+            ns_destroy()

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * udpflood - send UDP datagrams of PAYLOAD bytes to ADDR:PORT as fast as the
+ * kernel takes them, 32 at a time with sendmmsg(), for SECONDS.
+ *
+ * Usage: udpflood ADDR PORT PAYLOAD SECONDS
+ * Prints one JSON line: sent, seconds, pps, errors.
+ */
+#include "bench.h"
+#include <arpa/inet.h>
+#include <sys/socket.h>
+
+int main(int argc, char **argv)
+{
+    if (argc != 5) {
+        fprintf(stderr, "usage: %s ADDR PORT PAYLOAD SECONDS\n", argv[0]);
+        return 2;
+    }
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    size_t plen = (size_t)atoi(argv[3]);
+    double secs = atof(argv[4]);
+    if (plen > 1400)
+        return 2;
+    int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(argv[2]))};
+    inet_pton(AF_INET, argv[1], &sin.sin_addr);
+    if (connect(s, (struct sockaddr *)&sin, sizeof(sin)) < 0)
+        die("connect");
+    enum { BATCH = 32 };
+    static uint8_t payload[1400];
+    memset(payload, 0x5a, sizeof(payload));
+    struct iovec iov = {.iov_base = payload, .iov_len = plen};
+    struct mmsghdr msgs[BATCH];
+    memset(msgs, 0, sizeof(msgs));
+    for (int i = 0; i < BATCH; i++) {
+        msgs[i].msg_hdr.msg_iov = &iov;
+        msgs[i].msg_hdr.msg_iovlen = 1;
+    }
+    uint64_t sent = 0, errors = 0;
+    double t0 = now_sec(), end = t0 + secs, t;
+    do {
+        int n = sendmmsg(s, msgs, BATCH, 0);
+        if (n > 0)
+            sent += (uint64_t)n;
+        else
+            errors++;
+    } while ((t = now_sec()) < end);
+    t -= t0;
+    printf("{\"sent\": %llu, \"seconds\": %.6f, \"pps\": %.1f, \"errors\": %llu}\n",
+           (unsigned long long)sent, t, sent / t, (unsigned long long)errors);
+    return 0;
+}
