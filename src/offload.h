@@ -31,15 +31,27 @@
  *   @pkt when no change is needed) and its length; returns 0 to go on, or a
  *   negative value to stop (offload_split returns that value). The buffer
  *   passed to emit is only valid during the call.
- * @scratch, @scratch_len: room for one output packet (at least 65535 bytes).
+ * @scratch, @scratch_len: room for one output packet (65535 bytes always
+ *   suffice; a smaller buffer that cannot hold one segment gives -EINVAL).
+ *   Not needed (may be NULL) for gso_type NONE without NEEDS_CSUM.
  * Each output is a complete packet: lengths, IPv4 header checksum, IPv4 ID
  * (incremented per segment), TCP sequence numbers, TCP flags (FIN/PSH only on
  * the last segment, CWR only on the first), UDP length, and a full L4
  * checksum where the header asked for one (VIRTIO_NET_HDR_F_NEEDS_CSUM) or
  * the packet was segmented.
+ * gso_type NONE without NEEDS_CSUM: @pkt is emitted as it is (any bytes,
+ * even not IP; the caller may check offload_packet_valid()). The header's
+ * hdr_len, gso_size, csum_start and csum_offset are never trusted: headers are
+ * parsed from the packet; csum_start/csum_offset (NONE with NEEDS_CSUM) must
+ * lie inside the IP-declared length, after the IP header. Bytes after the IP
+ * total/payload length are dropped. GSO packets must be IPv4 without
+ * fragmentation or IPv6 without extension headers; the ECN bit (0x80) in
+ * gso_type is accepted. A GSO type may carry payload <= gso_size (one
+ * segment, checksums completed).
  * Returns the number of packets emitted (>= 1), the emit callback's negative
- * value, or -EINVAL when the input is malformed (nothing emitted in that
- * case: the caller drops and counts it). Never reads past pkt + len.
+ * value (packets before it were emitted), or -EINVAL when the input is
+ * malformed or @scratch too small (nothing emitted in that case: the caller
+ * drops and counts it). Never reads past pkt + len.
  */
 int offload_split(const struct virtio_net_hdr *hdr, const uint8_t *pkt, size_t len,
                   int (*emit)(void *arg, const uint8_t *p, size_t n), void *arg,
@@ -58,6 +70,20 @@ int offload_split(const struct virtio_net_hdr *hdr, const uint8_t *pkt, size_t l
  * only on the last segment added), sequence numbers adjacent, every segment
  * the same payload size except a smaller last one, valid checksums on input.
  * UDP datagrams of one flow of equal size may be merged when allow_udp is set.
+ *
+ * Precisely: IPv4 IDs must be first_id + index (mod 2^16), as the kernel's
+ * segmentation writes them; no SYN/RST/URG; CWR only on the first segment;
+ * a PSH/FIN or short segment is the last one (the coalescer is then closed);
+ * checksums must not only verify but equal the value the kernel's
+ * segmentation writes (0x0000 rather than 0xffff for TCP, 0xffff for a UDP
+ * 0), and UDP must carry a checksum; total IP length <= 65535 and <= cap.
+ * With these rules, offload_coalesce_finish() followed by the kernel's
+ * segmentation (or offload_split()) gives back the added packets byte for
+ * byte.
+ *
+ * Ownership: the coalescer keeps no pointer to the packets given to add
+ * (they are copied); it writes only into @buf. One coalescer belongs to one
+ * thread; there is no locking.
  */
 struct offload_coalescer {
     uint8_t *buf;           /* caller's buffer, at least 65535 + 10 bytes */
@@ -79,7 +105,9 @@ enum offload_add_result {
     OFFLOAD_MERGED,         /* packet appended to the current super-packet */
     OFFLOAD_STARTED,        /* coalescer was empty; packet is now its first segment */
     OFFLOAD_FLUSH_FIRST,    /* does not fit: flush the current one, then add again */
-    OFFLOAD_NOT_COALESCABLE /* write this packet on its own (coalescer untouched) */
+    OFFLOAD_NOT_COALESCABLE /* write this packet on its own (coalescer untouched);
+                               to keep the order of a flow, finish and write the
+                               current super-packet first */
 };
 
 /* Offer a packet; see the result codes. @allow_udp enables UDP (USO). */
@@ -91,8 +119,11 @@ enum offload_add_result offload_coalesce_add(struct offload_coalescer *c, const 
  * gso_size, hdr_len, csum_start/offset with NEEDS_CSUM and the pseudo-header
  * checksum in place when segments > 1; a plain header with no flags when
  * segments == 1 and the packet is unchanged), fix the IP total/payload
- * length. Returns the number of bytes to write (c->len); the caller writes
- * them and then calls offload_coalescer_reset().
+ * length. The GSO type gets VIRTIO_NET_HDR_GSO_ECN when the first TCP
+ * segment has CWR (as the kernel's GRO does). Returns the number of bytes to
+ * write (c->len: header + packet, 0 when empty); the caller writes them from
+ * c->buf in one write() and then calls offload_coalescer_reset() before
+ * adding again.
  */
 size_t offload_coalesce_finish(struct offload_coalescer *c);
 void offload_coalescer_reset(struct offload_coalescer *c);
@@ -104,7 +135,12 @@ void offload_coalescer_reset(struct offload_coalescer *c);
  */
 bool offload_packet_valid(const uint8_t *pkt, size_t len);
 
-/* Internet checksum helpers (RFC 1071), exposed for tests. */
+/*
+ * Internet checksum helpers (RFC 1071), exposed for tests. offload_csum_add
+ * adds big-endian 16-bit words to @sum (when chaining, only the last chunk
+ * may have an odd length); offload_csum_fold folds carries into 16 bits
+ * without inverting.
+ */
 uint32_t offload_csum_add(uint32_t sum, const void *data, size_t len);
 uint16_t offload_csum_fold(uint32_t sum);
 
