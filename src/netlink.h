@@ -35,6 +35,7 @@ struct nl_link {
     unsigned int flags;                 /* IFF_UP, IFF_RUNNING, ... */
     bool carrier;
     char kind[16];                      /* IFLA_INFO_KIND, "tun" for TUN */
+    bool ipv6;                          /* IPv6 enabled: inet6 present, not disabled */
 };
 
 /* One link by index; -ENODEV when there is none. */
@@ -70,5 +71,19 @@ int nl_route_add(struct nl_sock *nl, int ifindex, const struct nl_route *r);
 /* -ESRCH when there is no such route. */
 int nl_route_del(struct nl_sock *nl, int ifindex, const struct nl_route *r);
 int nl_route_list(struct nl_sock *nl, int ifindex, struct nl_route *out, size_t max, size_t *count);
+
+/*
+ * Parsers of one rtnetlink message, used by the dumps and by the fuzz
+ * harness (fuzz/fuzz-netlink.c). Pure: they read only nlh->nlmsg_len bytes
+ * from nlh (the caller guarantees that many are readable and that the length
+ * is at least the header's) and trust nothing inside. Each returns 0, -ENOENT
+ * when the message is of another kind or family (nothing to report), or
+ * -EINVAL when it is malformed.
+ */
+struct nlmsghdr;
+int nl_parse_link(const struct nlmsghdr *nlh, struct nl_link *out);
+int nl_parse_addr(const struct nlmsghdr *nlh, int *ifindex, struct nl_addr *out);
+/* Main-table unicast routes with a single output interface only. */
+int nl_parse_route(const struct nlmsghdr *nlh, int *oif, struct nl_route *out);
 
 #endif

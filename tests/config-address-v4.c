@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * IPv4 addresses: LintunAddAddress puts the address on the interface (as
+ * `ip -j addr` sees it), adding it twice is fine, LintunGetAddresses lists it
+ * and says ERROR_MORE_DATA with the needed count for a short array,
+ * LintunDeleteAddress removes it and then says ERROR_NOT_FOUND.
+ */
+#include <stdarg.h>
+#include "harness.h"
+
+/*
+ * What the kernel says, read independently of the library: a shell pipeline
+ * of `ip -j ...` into python3's json module, one item a line, into buf.
+ */
+static void kernel_lines(char *buf, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void kernel_lines(char *buf, size_t size, const char *fmt, ...)
+{
+    char cmd[1024];
+    va_list ap;
+    size_t n = 0;
+    FILE *p;
+
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof(cmd), fmt, ap);
+    va_end(ap);
+    buf[0] = '\0';
+    p = popen(cmd, "r");
+    if (!p) {
+        FAILF("popen(%s) failed", cmd);
+        return;
+    }
+    while (n + 1 < size && fgets(buf + n, (int)(size - n), p))
+        n += strlen(buf + n);
+    if (pclose(p) != 0)
+        FAILF("command failed: %s", cmd);
+}
+
+/* Is line (without its newline) one of the lines in buf? */
+static __attribute__((unused)) int has_line(const char *buf, const char *line)
+{
+    size_t len = strlen(line);
+
+    for (const char *p = buf; (p = strstr(p, line)); p++)
+        if ((p == buf || p[-1] == '\n') && (p[len] == '\n' || p[len] == '\0'))
+            return 1;
+    return 0;
+}
+
+/* "address/prefixlen" per line, as the kernel reports the interface's addresses. */
+static void kernel_addresses(char *buf, size_t size, const char *ifname)
+{
+    kernel_lines(buf, size,
+                 "ip -j addr show dev %s | python3 -c \"import json,sys\n"
+                 "for l in json.load(sys.stdin):\n"
+                 "    for a in l.get('addr_info', []): print(a['local'] + '/' + str(a['prefixlen']))\"",
+                 ifname);
+}
+
+static int listed(const LINTUN_IP_ADDRESS *list, DWORD n, const char *text)
+{
+    char buf[64];
+
+    for (DWORD i = 0; i < n; i++)
+        if (LintunFormatAddress(&list[i], buf, sizeof(buf)) && !strcmp(buf, text))
+            return 1;
+    return 0;
+}
+
+int main(void)
+{
+    static const GUID guid = { 0x1a2b3c4d, 0x1, 0x2, { 1, 2, 3, 4, 5, 6, 7, 8 } };
+    LINTUN_ADAPTER_INFO info;
+    LINTUN_IP_ADDRESS ip, list[8];
+    char kernel[4096];
+    DWORD n;
+
+    require_netns();
+    WintunSetLogger(test_logger);
+    WINTUN_ADAPTER_HANDLE a = WintunCreateAdapter(L"addr4", L"Test", &guid);
+    REQUIRE(a);
+    REQUIRE(LintunGetAdapterInfo(a, &info));
+
+    REQUIRE(LintunParseAddress("10.6.7.7/24", &ip));
+    LintunSetLastError(12345);
+    CHECK(LintunAddAddress(a, &ip));
+    CHECK_EQ(LintunGetLastError(), 12345); /* success leaves the last error alone */
+    CHECK(LintunAddAddress(a, &ip));       /* already there: not an error */
+    kernel_addresses(kernel, sizeof(kernel), info.IfName);
+    CHECK(has_line(kernel, "10.6.7.7/24"));
+
+    REQUIRE(LintunParseAddress("192.168.77.1/32", &ip));
+    CHECK(LintunAddAddress(a, &ip));
+    kernel_addresses(kernel, sizeof(kernel), info.IfName);
+    CHECK(has_line(kernel, "192.168.77.1/32"));
+
+    n = 0;
+    CHECK_ERR(LintunGetAddresses(a, NULL, &n), ERROR_MORE_DATA);
+    CHECK(n >= 2);
+    n = 1;
+    CHECK_ERR(LintunGetAddresses(a, list, &n), ERROR_MORE_DATA);
+    CHECK(n >= 2);
+    n = 8;
+    CHECK(LintunGetAddresses(a, list, &n));
+    CHECK(listed(list, n, "10.6.7.7/24"));
+    CHECK(listed(list, n, "192.168.77.1/32"));
+
+    REQUIRE(LintunParseAddress("10.6.7.7/24", &ip));
+    CHECK(LintunDeleteAddress(a, &ip));
+    kernel_addresses(kernel, sizeof(kernel), info.IfName);
+    CHECK(!has_line(kernel, "10.6.7.7/24"));
+    CHECK(has_line(kernel, "192.168.77.1/32"));
+    CHECK_ERR(LintunDeleteAddress(a, &ip), ERROR_NOT_FOUND);
+    /* The same address with another prefix length is another address. */
+    REQUIRE(LintunParseAddress("192.168.77.1/24", &ip));
+    CHECK_ERR(LintunDeleteAddress(a, &ip), ERROR_NOT_FOUND);
+
+    WintunCloseAdapter(a);
+    return test_done();
+}
