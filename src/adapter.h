@@ -53,6 +53,20 @@ int adapter_connect_abstract(const char *guid_text, const char *suffix);
 int adapter_parse_alias(const char *alias, GUID *guid, char guid_text[39], WCHAR *type,
                         size_t type_len);
 
+/* The same, also giving the creator's pid. */
+int adapter_parse_alias_pid(const char *alias, GUID *guid, char guid_text[39], WCHAR *type,
+                            size_t type_len, DWORD *pid);
+
+struct nl_link;
+/* The adapter's full name (UTF-8): its first altname, else its ifname. */
+const char *adapter_link_name(const struct nl_link *link);
+/* Fill info from a link of ours (alias parsed, LUID computed). */
+void adapter_info_from_link(const struct nl_link *link, LINTUN_ADAPTER_INFO *info);
+/* Delete the adapter's interface (RTM_DELLINK); 0 (also when gone) or -errno. */
+int adapter_delete_link(const struct adapter *a);
+/* Is the creating process still alive (its abstract name still bound)? */
+bool adapter_creator_alive(const struct adapter *a);
+
 /* UTF-32 <-> UTF-8; 0 or -EINVAL (invalid code points, control chars) / -ENAMETOOLONG. */
 int text_to_utf8(const WCHAR *in, size_t max_chars, char *out, size_t out_size);
 int text_from_utf8(const char *in, WCHAR *out, size_t out_chars);

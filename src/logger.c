@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The logger callback and the thread's last error.
+ *
+ * The callback pointer is one atomic: WintunSetLogger may race with logging
+ * threads, and a thread either sees the old or the new callback. Messages are
+ * formatted as UTF-8, cut at 1023 characters, then widened to WCHAR for the
+ * callback. Every path saves and restores errno and the last error, so
+ * logging never changes what the caller is about to report.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include "adapter.h"
+#include "log.h"
+
+#define LOG_MAX_CHARS 1023
+/* 100-ns intervals between 1601-01-01 and 1970-01-01. */
+#define EPOCH_1601_OFFSET 116444736000000000ULL
+
+static _Atomic(WINTUN_LOGGER_CALLBACK *) logger;
+static _Thread_local DWORD last_error;
+
+void set_last_error(DWORD code) { last_error = code; }
+DWORD get_last_error(void) { return last_error; }
+
+LINTUN_EXPORT DWORD LintunGetLastError(void) { return last_error; }
+LINTUN_EXPORT void LintunSetLastError(DWORD code) { last_error = code; }
+
+LINTUN_EXPORT void WintunSetLogger(WINTUN_LOGGER_CALLBACK *new_logger)
+{
+    atomic_store_explicit(&logger, new_logger, memory_order_release);
+}
+
+static DWORD64 now_filetime(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (DWORD64)ts.tv_sec * 10000000ULL + (DWORD64)ts.tv_nsec / 100 + EPOCH_1601_OFFSET;
+}
+
+/* Widen UTF-8 to WCHAR, at most LOG_MAX_CHARS characters, "..." when cut. */
+static void widen_message(const char *in, WCHAR *out)
+{
+    size_t n = 0;
+    const unsigned char *p = (const unsigned char *)in;
+    while (*p && n < LOG_MAX_CHARS) {
+        uint32_t c = *p++;
+        int more = c >= 0xf0 ? 3 : c >= 0xe0 ? 2 : c >= 0xc0 ? 1 : 0;
+        if (more)
+            c &= 0x3f >> more;
+        for (; more && (*p & 0xc0) == 0x80; more--)
+            c = (c << 6) | (*p++ & 0x3f);
+        out[n++] = more ? 0xfffd : (WCHAR)c;
+    }
+    if (*p && n == LOG_MAX_CHARS) {
+        out[n - 3] = out[n - 2] = out[n - 1] = L'.';
+    }
+    out[n] = 0;
+}
+
+static void log_vmsg(WINTUN_LOGGER_LEVEL level, const char *fmt, va_list ap)
+{
+    WINTUN_LOGGER_CALLBACK *cb = atomic_load_explicit(&logger, memory_order_acquire);
+    if (!cb)
+        return;
+    int saved_errno = errno;
+    DWORD saved_error = last_error;
+    char text[4 * LOG_MAX_CHARS + 8];
+    WCHAR wide[LOG_MAX_CHARS + 1];
+    vsnprintf(text, sizeof(text), fmt, ap);
+    widen_message(text, wide);
+    cb(level, now_filetime(), wide);
+    last_error = saved_error;
+    errno = saved_errno;
+}
+
+void log_msg(WINTUN_LOGGER_LEVEL level, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    log_vmsg(level, fmt, ap);
+    va_end(ap);
+}
+
+DWORD fail(DWORD code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    log_vmsg(WINTUN_LOG_ERR, fmt, ap);
+    va_end(ap);
+    last_error = code;
+    return code;
+}
+
+DWORD fail_errno(DWORD code, int err, const char *fmt, ...)
+{
+    char what[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof(what), fmt, ap);
+    va_end(ap);
+    char buf[256];
+    const char *text = strerror_r(err, buf, sizeof(buf));
+    log_msg(WINTUN_LOG_ERR, "%s: %s (Code 0x%08X)", what, text, (unsigned)err);
+    last_error = code;
+    return code;
+}
+
+DWORD error_from_errno(int err)
+{
+    switch (err) {
+    case EPERM:
+    case EACCES:
+        return ERROR_ACCESS_DENIED;
+    case ENOMEM:
+    case ENOBUFS:
+        return ERROR_NOT_ENOUGH_MEMORY;
+    case ENOENT:
+        return ERROR_FILE_NOT_FOUND;
+    case EINVAL:
+    case ERANGE:
+    case ENAMETOOLONG:
+        return ERROR_INVALID_PARAMETER;
+    case EEXIST:
+    case EADDRINUSE:
+        return ERROR_ALREADY_EXISTS;
+    case ENODEV:
+    case EBADFD:
+    case ENXIO:
+        return ERROR_HANDLE_EOF;
+    case ESRCH:
+    case EADDRNOTAVAIL:
+        return ERROR_NOT_FOUND;
+    default:
+        return ERROR_GEN_FAILURE;
+    }
+}

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A Wintun ring: Capacity bytes of 4-byte-aligned packet slots, with the same
+ * arithmetic as Wintun so programs see the same limits. A slot is a 4-byte
+ * header (size, plus RING_DONE once released/sent) followed by the packet;
+ * it takes align4(4 + size) bytes. Offsets wrap modulo Capacity, but a slot
+ * never wraps in memory: the buffer has RING_TRAILER bytes past Capacity, so
+ * a slot that starts near the end runs on into them (as Wintun's rings do).
+ * One alignment unit is kept free to tell full from empty: a ring holds at
+ * most Capacity - 4 bytes of slots.
+ *
+ *   head <= next <= tail (modulo Capacity, in that order)
+ *   [head, next)  packets handed out (receive) or allocated (send), not done
+ *                 yet or done but behind an older one that is not
+ *   [next, tail)  receive: packets stored, not yet handed out
+ *   [tail, head)  free
+ *
+ * Ownership: the ring has no locking of its own. The session guards each ring
+ * with its own mutex (rx_lock, tx_lock) and every function here runs under
+ * it, so plain loads and stores suffice; the mutex orders them. The bytes of
+ * a packet belong to the program from hand-out (or allocation) until release
+ * (or send); the ring never touches them in between.
+ */
+#ifndef LINTUN_RING_H
+#define LINTUN_RING_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define RING_ALIGN 4u
+#define RING_DONE 0x80000000u
+#define RING_SIZE_MASK 0x0001ffffu
+#define RING_TRAILER (0x10000u + 2 * RING_ALIGN)
+
+struct ring {
+    uint8_t *data;      /* Capacity + RING_TRAILER bytes */
+    uint32_t capacity;  /* power of two */
+    uint32_t head;
+    uint32_t next;
+    uint32_t tail;
+    uint32_t ready;     /* packets in [next, tail) */
+    uint32_t out;       /* slots in [head, next) */
+    uint64_t *starts;   /* one bit per 4-byte offset: a live slot starts here */
+};
+
+static inline uint32_t ring_slot_size(uint32_t size)
+{
+    return (RING_ALIGN + size + RING_ALIGN - 1) & ~(RING_ALIGN - 1);
+}
+
+/* Map the ring's memory; 0 or -errno. */
+int ring_init(struct ring *r, uint32_t capacity);
+void ring_free(struct ring *r);
+/* Free bytes, Wintun's way: wrap(head - tail - 4). */
+uint32_t ring_space(const struct ring *r);
+/* Append a slot of size bytes at tail; pointer to its data or NULL when full. */
+uint8_t *ring_push(struct ring *r, uint32_t size);
+/* Hand out the packet at next; NULL when none. -1 in *size: corrupt slot. */
+uint8_t *ring_take(struct ring *r, int32_t *size);
+/* Send side: push and hand out at once (the slot is the program's). */
+uint8_t *ring_alloc(struct ring *r, uint32_t size);
+/*
+ * Mark the slot of data pointer p done. 0, or -EINVAL when p is not an
+ * outstanding packet of this ring. The check is O(1) and exact: p must lie in
+ * [head, next) at the start of a live slot (a bitmap of slot starts, 1/32 of
+ * the capacity in size) whose header is not marked done yet.
+ */
+int ring_mark(struct ring *r, const uint8_t *p);
+/* Receive side: ring_mark, then move head past every done slot. */
+int ring_release(struct ring *r, const uint8_t *p);
+/* Send side: the oldest slot, if it is done; NULL otherwise. */
+uint8_t *ring_oldest_done(const struct ring *r, uint32_t *size);
+/* Send side: drop the oldest slot (after writing it). */
+void ring_pop(struct ring *r);
+
+#endif

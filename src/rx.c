@@ -1,0 +1,246 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The receive path: WintunReceivePacket and WintunReleaseReceivePacket.
+ * See session.h for the design and the locking rules; everything here that
+ * touches the ring runs under rx_lock.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <time.h>
+#include <unistd.h>
+#include "adapter.h"
+#include "log.h"
+#include "session.h"
+
+/* Worst-case header bytes of one segment (IPv4 60 + TCP 60, IPv6 40 + TCP 60). */
+#define SEG_HDR_MAX 120u
+#define CREATOR_CHECK_NS 10000000ull
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static void publish_ready(struct session *s)
+{
+    atomic_store_explicit(&s->rx_ready, s->rx.ready, memory_order_release);
+}
+
+static void wake(struct session *s)
+{
+    uint64_t one = 1;
+    if (write(s->event_fd, &one, sizeof(one)) < 0 && errno != EAGAIN)
+        log_msg(WINTUN_LOG_WARN, "Failed to signal the read-wait event: %s", strerror(errno));
+}
+
+/* Take tun_fd out of the wait set while the ring has no room, and back. */
+static void set_blocked(struct session *s, bool blocked)
+{
+    if (s->rx_blocked == blocked)
+        return;
+    struct epoll_event ev = {.events = blocked ? 0 : EPOLLIN, .data.fd = s->tun_fd};
+    if (epoll_ctl(s->epoll_fd, EPOLL_CTL_MOD, s->tun_fd, &ev) < 0)
+        log_msg(WINTUN_LOG_WARN, "Failed to update the read-wait set: %s", strerror(errno));
+    s->rx_blocked = blocked;
+}
+
+static int store(struct session *s, const uint8_t *p, size_t n)
+{
+    uint8_t *dst = ring_push(&s->rx, (uint32_t)n);
+    if (!dst)
+        return -ENOSPC;
+    memcpy(dst, p, n);
+    return 0;
+}
+
+static int emit_segment(void *arg, const uint8_t *p, size_t n)
+{
+    return store(arg, p, n);
+}
+
+/* Bytes the split of this read may take in the ring, at most. */
+static uint64_t split_bound(const struct virtio_net_hdr *h, uint32_t len)
+{
+    if (h->gso_type == VIRTIO_NET_HDR_GSO_NONE || h->gso_size == 0)
+        return ring_slot_size(len);
+    uint64_t segs = (len + h->gso_size - 1u) / h->gso_size;
+    return segs * ring_slot_size(h->gso_size + SEG_HDR_MAX);
+}
+
+/*
+ * Store the read in rx_buf (virtio_net_hdr + packet) into the ring.
+ * 0 stored (or dropped and counted), -ENOSPC no room yet.
+ */
+static int place(struct session *s, uint32_t n)
+{
+    const struct virtio_net_hdr *h = (const void *)s->rx_buf;
+    const uint8_t *pkt = s->rx_buf + VNET_HDR_LEN;
+    uint32_t len = n - VNET_HDR_LEN;
+    if (s->flags & LINTUN_SESSION_PASSTHROUGH)
+        return store(s, s->rx_buf, n);
+    if (h->gso_type == VIRTIO_NET_HDR_GSO_NONE && !(h->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM))
+        return store(s, pkt, len);
+    uint64_t bound = split_bound(h, len);
+    if (bound > ring_space(&s->rx)) {
+        if (bound <= s->rx.capacity - RING_ALIGN || s->rx.out || s->rx.ready)
+            return -ENOSPC;
+        s->rx_stats.RxDropped++; /* could never fit, even in an empty ring */
+        return 0;
+    }
+    int r = offload_split(h, pkt, len, emit_segment, s, s->split_buf, 0x10000);
+    if (r < 0) {
+        s->rx_stats.RxDropped++;
+        log_msg(WINTUN_LOG_WARN, "Dropped a malformed packet from the kernel (%u bytes)", len);
+        return 0;
+    }
+    if (h->gso_type != VIRTIO_NET_HDR_GSO_NONE)
+        s->rx_stats.RxSuperPackets++;
+    return 0;
+}
+
+static int read_error(struct session *s, int err)
+{
+    /* A deleted interface answers EFAULT once, then EBADFD. */
+    if (err == EBADFD || err == EFAULT || err == ENODEV || err == ENXIO) {
+        session_set_eof(s);
+        return -EBADFD;
+    }
+    log_msg(WINTUN_LOG_ERR, "Failed to read from the interface: %s (Code 0x%08X)", strerror(err),
+            (unsigned)err);
+    return -err;
+}
+
+int rx_fill(struct session *s)
+{
+    if (s->rx_pending) {
+        if (place(s, s->rx_pending) == -ENOSPC) {
+            set_blocked(s, true);
+            return 0;
+        }
+        s->rx_pending = 0;
+        set_blocked(s, false);
+    }
+    /* Reads that yield nothing storable (dropped) are retried, a few times. */
+    for (int tries = 0; s->rx.ready == 0 && tries < 8; tries++) {
+        ssize_t n = read(s->tun_fd, s->rx_buf, RX_BUF_LEN);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return errno == EAGAIN ? 0 : read_error(s, errno);
+        }
+        s->rx_stats.RxReads++;
+        if ((size_t)n <= VNET_HDR_LEN) {
+            s->rx_stats.RxDropped++;
+            continue;
+        }
+        if (place(s, (uint32_t)n) == -ENOSPC) {
+            s->rx_pending = (uint32_t)n;
+            set_blocked(s, true);
+            return 0;
+        }
+    }
+    return 0;
+}
+
+void session_check_creator(struct session *s, bool force)
+{
+    if (s->creator_fd < 0 || atomic_load(&s->eof))
+        return;
+    uint64_t now = now_ns();
+    if (!force && now - s->check_ns < CREATOR_CHECK_NS)
+        return;
+    s->check_ns = now;
+    struct pollfd p = {.fd = s->creator_fd, .events = POLLIN};
+    if (poll(&p, 1, 0) == 1) {
+        log_msg(WINTUN_LOG_INFO, "The creator of \"%ls\" exited; removing the adapter",
+                s->adapter->name);
+        adapter_delete_link(s->adapter);
+        session_set_eof(s);
+    }
+}
+
+static BYTE *receive_locked(struct session *s, DWORD *size)
+{
+    if (s->rx.ready == 0) {
+        if (atomic_load(&s->eof)) {
+            set_last_error(ERROR_HANDLE_EOF);
+            return NULL;
+        }
+        int err = rx_fill(s);
+        if (err == -EBADFD) {
+            set_last_error(ERROR_HANDLE_EOF);
+            return NULL;
+        }
+        if (s->rx.ready == 0) {
+            session_check_creator(s, false);
+            set_last_error(atomic_load(&s->eof) ? ERROR_HANDLE_EOF : ERROR_NO_MORE_ITEMS);
+            return NULL;
+        }
+        if (s->rx.ready > 1 && atomic_load(&s->waiters) > 0)
+            wake(s); /* other receivers may be asleep while we hold many */
+    }
+    int32_t n;
+    uint8_t *p = ring_take(&s->rx, &n);
+    if (!p) {
+        fail(ERROR_INVALID_DATA, "The receive ring is corrupt (a packet header was overwritten)");
+        return NULL;
+    }
+    s->rx_stats.RxPackets++;
+    s->rx_stats.RxBytes += (uint32_t)n;
+    *size = (DWORD)n;
+    return p;
+}
+
+LINTUN_EXPORT BYTE *WintunReceivePacket(WINTUN_SESSION_HANDLE handle, DWORD *size)
+{
+    struct session *s = session_get(handle, __func__);
+    if (!s)
+        return NULL;
+    if (!size) {
+        fail(ERROR_INVALID_PARAMETER, "WintunReceivePacket: PacketSize is NULL");
+        return NULL;
+    }
+    pthread_mutex_lock(&s->rx_lock);
+    BYTE *p = NULL;
+    if (s->magic != SESSION_MAGIC)
+        set_last_error(ERROR_INVALID_HANDLE);
+    else
+        p = receive_locked(s, size);
+    publish_ready(s);
+    pthread_mutex_unlock(&s->rx_lock);
+    /* Nothing to receive: a good moment to write what sends hold back. */
+    if (!p)
+        tx_flush_all();
+    return p;
+}
+
+void rx_after_release(struct session *s)
+{
+    if (!s->rx_pending || place(s, s->rx_pending) == -ENOSPC)
+        return;
+    s->rx_pending = 0;
+    set_blocked(s, false);
+    publish_ready(s);
+    wake(s);
+}
+
+LINTUN_EXPORT void WintunReleaseReceivePacket(WINTUN_SESSION_HANDLE handle, const BYTE *packet)
+{
+    struct session *s = session_get(handle, __func__);
+    if (!s)
+        return;
+    pthread_mutex_lock(&s->rx_lock);
+    if (s->magic == SESSION_MAGIC) {
+        if (ring_release(&s->rx, packet) < 0)
+            fail(ERROR_INVALID_PARAMETER,
+                 "WintunReleaseReceivePacket: %p is not an outstanding received packet",
+                 (const void *)packet);
+        else
+            rx_after_release(s);
+    }
+    pthread_mutex_unlock(&s->rx_lock);
+}

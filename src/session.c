@@ -1,0 +1,439 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Sessions: start, end, the read-wait event, counters. The data path is in
+ * rx.c and tx.c; session.h states the locking rules.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/if_tun.h>
+#include "adapter.h"
+#include "handle.h"
+#include "log.h"
+#include "netlink.h"
+#include "session.h"
+
+#define TUN_FLAGS (IFF_TUN | IFF_NO_PI | IFF_VNET_HDR | IFF_MULTI_QUEUE)
+#define KNOWN_FLAGS (LINTUN_SESSION_NO_OFFLOAD | LINTUN_SESSION_NO_COALESCE | LINTUN_SESSION_PASSTHROUGH)
+
+struct session *session_get(WINTUN_SESSION_HANDLE handle, const char *caller)
+{
+    struct session *s = (struct session *)handle;
+    if (!s) {
+        fail(ERROR_INVALID_HANDLE, "%s: session handle is NULL", caller);
+        return NULL;
+    }
+    if (s->magic != SESSION_MAGIC) {
+        fail(ERROR_INVALID_HANDLE, "%s: not a live session handle (ended?)", caller);
+        return NULL;
+    }
+    return s;
+}
+
+/* ------------------------------------------------------------------------
+ * Start
+ * --------------------------------------------------------------------- */
+
+static DWORD env_flags(DWORD flags)
+{
+    const char *v = getenv("LINTUN_OFFLOAD");
+    if (!v)
+        return flags;
+    if (!strcmp(v, "off") || !strcmp(v, "0"))
+        return flags | LINTUN_SESSION_NO_OFFLOAD;
+    if (!strcmp(v, "nocoalesce"))
+        return flags | LINTUN_SESSION_NO_COALESCE;
+    return flags;
+}
+
+/* Turn on the offloads the kernel accepts, richest first (EINVAL = unknown bit). */
+static void offload_probe(struct session *s)
+{
+    static const unsigned int tries[] = {
+        TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 | TUN_F_TSO_ECN | TUN_F_USO4 | TUN_F_USO6,
+        TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 | TUN_F_TSO_ECN,
+        TUN_F_CSUM,
+    };
+    s->offload = 0;
+    if (!(s->flags & LINTUN_SESSION_NO_OFFLOAD)) {
+        for (size_t i = 0; i < sizeof(tries) / sizeof(tries[0]); i++) {
+            if (ioctl(s->tun_fd, TUNSETOFFLOAD, (unsigned long)tries[i]) == 0) {
+                s->offload = tries[i];
+                break;
+            }
+        }
+    }
+    if (!s->offload && ioctl(s->tun_fd, TUNSETOFFLOAD, 0UL) < 0)
+        log_msg(WINTUN_LOG_WARN, "Failed to turn offload off: %s", strerror(errno));
+    s->coalesce = (s->offload & TUN_F_TSO4) && !(s->flags & LINTUN_SESSION_NO_COALESCE) &&
+                  !(s->flags & LINTUN_SESSION_PASSTHROUGH);
+}
+
+/* Attach a queue: the creator re-attaches its own, others attach a new one. */
+static int attach_queue(struct session *s, struct adapter *a)
+{
+    if (a->creator) {
+        struct ifreq ifr = {.ifr_flags = IFF_ATTACH_QUEUE};
+        if (ioctl(a->tun_fd, TUNSETQUEUE, &ifr) < 0)
+            return -errno;
+        s->tun_fd = a->tun_fd;
+        s->owns_tun_fd = false;
+        return 0;
+    }
+    struct nl_sock *nl;
+    struct nl_link link;
+    int err = adapter_nl_open(a, &nl);
+    if (err)
+        return err;
+    err = nl_link_get(nl, a->ifindex, &link);
+    nl_close(nl);
+    if (err)
+        return err;
+    int saved;
+    if ((err = adapter_ns_enter(a, &saved)) < 0)
+        return err;
+    s->tun_fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC | O_NONBLOCK);
+    err = s->tun_fd < 0 ? -errno : 0;
+    adapter_ns_leave(saved);
+    if (err)
+        return err;
+    s->owns_tun_fd = true;
+    struct ifreq ifr = {.ifr_flags = TUN_FLAGS};
+    memcpy(ifr.ifr_name, link.ifname, IFNAMSIZ);
+    return ioctl(s->tun_fd, TUNSETIFF, &ifr) < 0 ? -errno : 0;
+}
+
+/* Another process created the adapter: watch it, so its exit ends the adapter. */
+static int watch_creator(struct session *s, struct adapter *a)
+{
+    LINTUN_ADAPTER_INFO info;
+    if (a->creator || !LintunGetAdapterInfo((WINTUN_ADAPTER_HANDLE)a, &info))
+        return 0;
+    if (info.CreatorPid && (pid_t)info.CreatorPid != getpid()) {
+        s->creator_fd = (int)syscall(SYS_pidfd_open, (pid_t)info.CreatorPid, 0);
+        if (s->creator_fd < 0)
+            log_msg(WINTUN_LOG_WARN, "Cannot watch the creator of \"%ls\" (pid %u): %s",
+                    a->name, info.CreatorPid, strerror(errno));
+    }
+    /* Checked after the pidfd exists, so a creator dying in between is seen. */
+    if (!adapter_creator_alive(a)) {
+        adapter_delete_link(a);
+        return -EBADFD;
+    }
+    return 0;
+}
+
+static int lock_session(struct session *s, struct adapter *a)
+{
+    int saved, err = adapter_ns_enter(a, &saved);
+    if (err)
+        return err;
+    s->lock_fd = adapter_bind_abstract(a->guid_text, "/session", SOCK_DGRAM);
+    adapter_ns_leave(saved);
+    return s->lock_fd < 0 ? s->lock_fd : 0;
+}
+
+static int epoll_add(int ep, int fd)
+{
+    struct epoll_event ev = {.events = EPOLLIN, .data.fd = fd};
+    return epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) < 0 ? -errno : 0;
+}
+
+static int make_event(struct session *s)
+{
+    s->event_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    s->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+    if (s->event_fd < 0 || s->epoll_fd < 0)
+        return -errno;
+    int err = epoll_add(s->epoll_fd, s->tun_fd);
+    if (!err)
+        err = epoll_add(s->epoll_fd, s->event_fd);
+    if (!err && s->creator_fd >= 0)
+        err = epoll_add(s->epoll_fd, s->creator_fd);
+    return err;
+}
+
+static int make_buffers(struct session *s, DWORD capacity)
+{
+    int err = ring_init(&s->rx, capacity);
+    if (!err)
+        err = ring_init(&s->tx, capacity);
+    if (err)
+        return err;
+    s->rx_buf = malloc(RX_BUF_LEN);
+    s->split_buf = malloc(0x10000);
+    s->co_buf = malloc(RX_BUF_LEN);
+    if (!s->rx_buf || !s->split_buf || !s->co_buf)
+        return -ENOMEM;
+    offload_coalescer_init(&s->co, s->co_buf, RX_BUF_LEN);
+    return 0;
+}
+
+static struct session *session_new(struct adapter *a, DWORD flags)
+{
+    struct session *s = calloc(1, sizeof(*s));
+    if (!s)
+        return NULL;
+    s->magic = SESSION_MAGIC;
+    s->event.magic = EVENT_MAGIC;
+    s->event.session = s;
+    s->adapter = a;
+    s->flags = flags;
+    s->tun_fd = s->event_fd = s->epoll_fd = s->creator_fd = s->lock_fd = -1;
+    pthread_mutex_init(&s->rx_lock, NULL);
+    pthread_mutex_init(&s->tx_lock, NULL);
+    return s;
+}
+
+static void session_free(struct session *s)
+{
+    if (s->tun_fd >= 0) {
+        int off = 0;
+        ioctl(s->tun_fd, TUNSETCARRIER, &off);
+        if (s->owns_tun_fd) {
+            close(s->tun_fd);
+        } else {
+            struct ifreq ifr = {.ifr_flags = IFF_DETACH_QUEUE};
+            ioctl(s->tun_fd, TUNSETQUEUE, &ifr);
+        }
+    }
+    int fds[] = {s->event_fd, s->epoll_fd, s->creator_fd, s->lock_fd};
+    for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+        if (fds[i] >= 0)
+            close(fds[i]);
+    ring_free(&s->rx);
+    ring_free(&s->tx);
+    free(s->rx_buf);
+    free(s->split_buf);
+    free(s->co_buf);
+    s->rx_buf = s->split_buf = s->co_buf = NULL;
+    s->magic = HANDLE_DEAD;
+    s->event.magic = HANDLE_DEAD;
+    handle_retire(s);
+}
+
+static DWORD start_error(int err, const struct adapter *a, const char *step)
+{
+    if (err == -EADDRINUSE)
+        return fail(ERROR_ALREADY_INITIALIZED, "A session already runs on \"%ls\"", a->name);
+    if (err == -EBADFD || err == -ENODEV)
+        return fail_errno(ERROR_HANDLE_EOF, -err, "Adapter \"%ls\" is gone", a->name);
+    if (err == -EPERM || err == -EACCES)
+        return fail_errno(ERROR_ACCESS_DENIED, -err,
+                          "%s: a session needs CAP_NET_ADMIN or to be the adapter's owner", step);
+    return fail_sys(-err, "%s", step);
+}
+
+static int session_open(struct session *s, struct adapter *a, DWORD capacity)
+{
+    int err;
+    if ((err = lock_session(s, a)) < 0)
+        return start_error(err, a, "Failed to lock the session"), err;
+    if ((err = attach_queue(s, a)) < 0)
+        return start_error(err, a, "Failed to attach to the interface"), err;
+    if ((err = watch_creator(s, a)) < 0)
+        return start_error(err, a, "Failed to watch the adapter's creator"), err;
+    offload_probe(s);
+    int on = 1;
+    if (ioctl(s->tun_fd, TUNSETCARRIER, &on) < 0)
+        return err = -errno, start_error(err, a, "Failed to turn the carrier on"), err;
+    if ((err = make_event(s)) < 0)
+        return start_error(err, a, "Failed to create the read-wait event"), err;
+    if ((err = make_buffers(s, capacity)) < 0)
+        return start_error(err, a, "Failed to allocate the rings"), err;
+    return 0;
+}
+
+LINTUN_EXPORT WINTUN_SESSION_HANDLE LintunStartSessionEx(WINTUN_ADAPTER_HANDLE handle,
+                                                         DWORD capacity, DWORD flags)
+{
+    struct adapter *a = adapter_get(handle, __func__);
+    if (!a)
+        return NULL;
+    if (capacity < WINTUN_MIN_RING_CAPACITY || capacity > WINTUN_MAX_RING_CAPACITY ||
+        (capacity & (capacity - 1))) {
+        fail(ERROR_INVALID_PARAMETER,
+             "Ring capacity 0x%x must be a power of two from 0x%x to 0x%x", capacity,
+             WINTUN_MIN_RING_CAPACITY, WINTUN_MAX_RING_CAPACITY);
+        return NULL;
+    }
+    if (flags & ~(DWORD)KNOWN_FLAGS) {
+        fail(ERROR_INVALID_PARAMETER, "Unknown session flags 0x%x", flags);
+        return NULL;
+    }
+    pthread_mutex_lock(&a->lock);
+    struct session *s = NULL;
+    if (a->session) {
+        fail(ERROR_ALREADY_INITIALIZED, "A session already runs on \"%ls\"", a->name);
+        goto out;
+    }
+    s = session_new(a, env_flags(flags));
+    if (!s) {
+        fail(ERROR_NOT_ENOUGH_MEMORY, "Failed to allocate a session");
+        goto out;
+    }
+    if (session_open(s, a, capacity) < 0) {
+        DWORD code = get_last_error();
+        session_free(s);
+        set_last_error(code);
+        s = NULL;
+        goto out;
+    }
+    a->session = s;
+    log_msg(WINTUN_LOG_INFO, "Session started on \"%ls\" (offload 0x%x%s)", a->name, s->offload,
+            s->coalesce ? ", coalescing sends" : "");
+out:
+    pthread_mutex_unlock(&a->lock);
+    return (WINTUN_SESSION_HANDLE)s;
+}
+
+LINTUN_EXPORT WINTUN_SESSION_HANDLE WintunStartSession(WINTUN_ADAPTER_HANDLE adapter,
+                                                       DWORD capacity)
+{
+    return LintunStartSessionEx(adapter, capacity, 0);
+}
+
+/* ------------------------------------------------------------------------
+ * End
+ * --------------------------------------------------------------------- */
+
+static void wake_waiters(struct session *s)
+{
+    uint64_t one = 1;
+    if (write(s->event_fd, &one, sizeof(one)) < 0 && errno != EAGAIN)
+        log_msg(WINTUN_LOG_WARN, "Failed to signal the read-wait event: %s", strerror(errno));
+}
+
+void session_set_eof(struct session *s)
+{
+    if (!atomic_exchange(&s->eof, true)) {
+        log_msg(WINTUN_LOG_WARN, "Adapter \"%ls\" is gone; the session reports end of file",
+                s->adapter->name);
+        wake_waiters(s);
+    }
+}
+
+LINTUN_EXPORT void WintunEndSession(WINTUN_SESSION_HANDLE handle)
+{
+    if (!handle)
+        return;
+    DWORD saved = get_last_error();
+    struct session *s = session_get(handle, __func__);
+    if (!s)
+        goto out;
+    /* Wake every waiter and let it leave the wait before anything is freed. */
+    atomic_store(&s->ending, true);
+    wake_waiters(s);
+    for (int i = 0; i < 2000 && atomic_load(&s->waiters) > 0; i++)
+        usleep(500);
+    tx_unhold(s);
+    pthread_mutex_lock(&s->adapter->lock);
+    pthread_mutex_lock(&s->rx_lock);
+    pthread_mutex_lock(&s->tx_lock);
+    tx_flush_held(s);
+    s->magic = HANDLE_DEAD;
+    pthread_mutex_unlock(&s->tx_lock);
+    pthread_mutex_unlock(&s->rx_lock);
+    s->adapter->session = NULL;
+    pthread_mutex_unlock(&s->adapter->lock);
+    session_free(s);
+out:
+    set_last_error(saved);
+}
+
+/* ------------------------------------------------------------------------
+ * The read-wait event
+ * --------------------------------------------------------------------- */
+
+LINTUN_EXPORT HANDLE WintunGetReadWaitEvent(WINTUN_SESSION_HANDLE handle)
+{
+    struct session *s = session_get(handle, __func__);
+    return s ? (HANDLE)&s->event : NULL;
+}
+
+LINTUN_EXPORT int LintunGetReadWaitFd(WINTUN_SESSION_HANDLE handle)
+{
+    struct session *s = session_get(handle, __func__);
+    return s ? s->epoll_fd : -1;
+}
+
+static bool signalled(struct session *s)
+{
+    return atomic_load(&s->ending) || atomic_load(&s->eof) ||
+           atomic_load_explicit(&s->rx_ready, memory_order_acquire) > 0;
+}
+
+/* Reset the event after a wake-up, unless it must stay signalled. */
+static void after_wake(struct session *s)
+{
+    uint64_t v;
+    if (!atomic_load(&s->ending) && !atomic_load(&s->eof) &&
+        read(s->event_fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
+        log_msg(WINTUN_LOG_WARN, "Failed to reset the read-wait event: %s", strerror(errno));
+    if (s->creator_fd >= 0)
+        session_check_creator(s, true);
+}
+
+LINTUN_EXPORT DWORD LintunWaitForSingleObject(HANDLE handle, DWORD ms)
+{
+    struct event *ev = (struct event *)handle;
+    if (!ev || ev->magic != EVENT_MAGIC) {
+        fail(ERROR_INVALID_HANDLE, "WaitForSingleObject: not a read-wait event of a live session");
+        return WAIT_FAILED;
+    }
+    struct session *s = ev->session;
+    tx_flush_all();
+    atomic_fetch_add(&s->waiters, 1);
+    DWORD result = WAIT_OBJECT_0;
+    if (!signalled(s)) {
+        struct pollfd p = {.fd = s->epoll_fd, .events = POLLIN};
+        int timeout = ms == INFINITE ? -1 : ms > INT32_MAX ? INT32_MAX : (int)ms;
+        int n;
+        do
+            n = poll(&p, 1, timeout);
+        while (n < 0 && errno == EINTR && timeout < 0);
+        if (n == 0)
+            result = WAIT_TIMEOUT;
+        else
+            after_wake(s);
+    }
+    atomic_fetch_sub(&s->waiters, 1);
+    return result;
+}
+
+/* ------------------------------------------------------------------------
+ * Counters
+ * --------------------------------------------------------------------- */
+
+LINTUN_EXPORT BOOL LintunGetSessionStats(WINTUN_SESSION_HANDLE handle, LINTUN_SESSION_STATS *out)
+{
+    struct session *s = session_get(handle, __func__);
+    if (!s)
+        return FALSE;
+    if (!out) {
+        fail(ERROR_INVALID_PARAMETER, "LintunGetSessionStats: Stats is NULL");
+        return FALSE;
+    }
+    pthread_mutex_lock(&s->rx_lock);
+    LINTUN_SESSION_STATS rx = s->rx_stats;
+    pthread_mutex_unlock(&s->rx_lock);
+    pthread_mutex_lock(&s->tx_lock);
+    *out = s->tx_stats;
+    pthread_mutex_unlock(&s->tx_lock);
+    out->RxPackets = rx.RxPackets;
+    out->RxBytes = rx.RxBytes;
+    out->RxReads = rx.RxReads;
+    out->RxSuperPackets = rx.RxSuperPackets;
+    out->RxDropped = rx.RxDropped;
+    return TRUE;
+}

@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Sessions: the two rings and the TUN queue behind them.
+ *
+ * Data path. There is no thread between the program and the kernel: every
+ * call does its work in the calling thread.
+ *   Receive: WintunReceivePacket hands out the next packet stored in the
+ *     receive ring; when there is none it reads the TUN queue (non-blocking)
+ *     once, into rx_buf, and stores what it read in the ring: one packet, or,
+ *     with offload, a super-packet split into up to ~45 standard packets (so
+ *     one system call serves many receives). A read that does not fit in the
+ *     ring waits in rx_buf ("pending") until releases make room; meanwhile
+ *     the queue is not read, the read-wait event ignores it, and the kernel's
+ *     own queue absorbs (then drops) new packets, as Wintun's full ring does.
+ *   Send: WintunSendPacket marks the slot sent, then writes every sent slot
+ *     from the oldest on, in allocation order. With coalescing, consecutive
+ *     TCP segments of one flow are merged into one super-packet in co_buf and
+ *     written with one system call; a super-packet still open after the call
+ *     is "held back" and written when the next packet does not merge, when
+ *     any thread of the process waits on a read-wait event or receives
+ *     nothing, when the session ends, or by the flusher thread after
+ *     TX_HOLD_NS at the latest.
+ *
+ * Locking and memory ordering.
+ *   rx_lock guards the receive ring, rx_buf/rx_pending, the rx counters and
+ *     every read() of the queue. tx_lock guards the send ring, the coalescer
+ *     and every write(). The mutexes order all ring loads and stores; the ring
+ *     code itself has no atomics (ring.h).
+ *   rx_ready mirrors rx.ready for waiters that do not take rx_lock (written
+ *     under rx_lock, read with acquire). eof, ending and waiters are atomics
+ *     read without locks.
+ *   Lock order: adapter->lock, then rx_lock, then tx_lock, then the held
+ *     list's lock (tx.c). The flusher takes the held-list lock first and only
+ *     try-locks tx_lock, so it never waits in the other order.
+ * Descriptors: tun_fd (the queue), event_fd (an eventfd that wakes waiters:
+ * session ending, the adapter gone, ring space freed, packets stored for
+ * other waiters), epoll_fd (tun_fd + event_fd + creator_fd: the read-wait
+ * descriptor), creator_fd (pidfd of the creating process when that is
+ * another process), lock_fd (the bound "\0lintun/{GUID}/session" socket that
+ * makes the session the only one).
+ */
+#ifndef LINTUN_SESSION_H
+#define LINTUN_SESSION_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <linux/if_tun.h>
+#include <linux/virtio_net.h>
+#include "offload.h"
+#include "ring.h"
+#include "wintun.h"
+
+/* UDP segmentation offload bits (kernel 6.2; older headers lack them). */
+#ifndef TUN_F_USO4
+#define TUN_F_USO4 0x20
+#define TUN_F_USO6 0x40
+#endif
+
+#define SESSION_MAGIC 0x4c545353u /* "LTSS" */
+#define EVENT_MAGIC 0x4c544556u   /* "LTEV" */
+#define VNET_HDR_LEN ((uint32_t)sizeof(struct virtio_net_hdr))
+#define RX_BUF_LEN (VNET_HDR_LEN + 0x10000u)
+#define TX_HOLD_NS 50000
+
+struct adapter;
+struct session;
+
+struct event {
+    uint32_t magic;
+    struct session *session;
+};
+
+struct session {
+    uint32_t magic;
+    struct event event;      /* what WintunGetReadWaitEvent returns */
+    struct adapter *adapter;
+    DWORD flags;             /* LINTUN_SESSION_* in force */
+    unsigned int offload;    /* TUN_F_* accepted by the kernel */
+    int tun_fd;
+    bool owns_tun_fd;        /* false: the creator's queue, detached again at the end */
+    int event_fd;
+    int epoll_fd;
+    int creator_fd;
+    int lock_fd;
+    atomic_bool eof;
+    atomic_bool ending;
+    atomic_int waiters;
+    atomic_uint rx_ready;
+
+    pthread_mutex_t rx_lock;
+    struct ring rx;
+    uint8_t *rx_buf;         /* one read: virtio_net_hdr + up to 64 KiB */
+    uint32_t rx_pending;     /* bytes in rx_buf not yet stored in the ring */
+    bool rx_blocked;         /* tun_fd taken out of the epoll set until room frees */
+    uint8_t *split_buf;      /* offload_split scratch */
+    uint64_t check_ns;       /* when the creator was last checked */
+    LINTUN_SESSION_STATS rx_stats;
+
+    pthread_mutex_t tx_lock;
+    struct ring tx;
+    struct offload_coalescer co;
+    uint8_t *co_buf;
+    bool held;               /* on the held list (tx.c) */
+    bool coalesce;           /* off after a kernel refused a super-packet */
+    LINTUN_SESSION_STATS tx_stats;
+};
+
+/* The session behind a handle, or NULL with ERROR_INVALID_HANDLE set. */
+struct session *session_get(WINTUN_SESSION_HANDLE handle, const char *caller);
+
+/* rx.c */
+/* Store what the queue has into the ring; 0 or -errno (-EBADFD: adapter gone). */
+int rx_fill(struct session *s);
+/* After a release: store the pending read if it fits now. */
+void rx_after_release(struct session *s);
+/* Has the creating process died? Then delete the interface and mark EOF. */
+void session_check_creator(struct session *s, bool force);
+/* Mark the session EOF and wake every waiter. */
+void session_set_eof(struct session *s);
+
+/* tx.c */
+/* Write every sent slot from the oldest on (tx_lock held). */
+void tx_flush_ready(struct session *s);
+/* Write the held-back super-packet, if any (tx_lock held). */
+void tx_flush_held(struct session *s);
+/* Write every session's held-back super-packet (no locks held). */
+void tx_flush_all(void);
+/* Take the session off the held list (before it ends). */
+void tx_unhold(struct session *s);
+
+#endif

@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Adapter names and tunnel types: WCHAR (UTF-32 on Linux) to and from UTF-8,
+ * validation, case-insensitive comparison and interface-name derivation.
+ */
+#include <errno.h>
+#include <locale.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <wctype.h>
+#include "adapter.h"
+#include "text.h"
+
+static int put_utf8(uint32_t c, char *out, size_t room)
+{
+    int n = c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+    if ((size_t)n > room)
+        return -ENAMETOOLONG;
+    if (n == 1) {
+        out[0] = (char)c;
+        return 1;
+    }
+    for (int i = n - 1; i > 0; i--, c >>= 6)
+        out[i] = (char)(0x80 | (c & 0x3f));
+    out[0] = (char)((0xf00 >> n) | c);
+    return n;
+}
+
+int text_to_utf8(const WCHAR *in, size_t max_chars, char *out, size_t out_size)
+{
+    size_t used = 0, chars = 0;
+    if (!in || !*in)
+        return -EINVAL;
+    for (; *in; in++) {
+        uint32_t c = (uint32_t)*in;
+        if (++chars > max_chars)
+            return -ENAMETOOLONG;
+        if (c < 0x20 || c == 0x7f || (c >= 0xd800 && c < 0xe000) || c > 0x10ffff)
+            return -EINVAL;
+        int n = put_utf8(c, out + used, out_size - 1 - used);
+        if (n < 0)
+            return n;
+        used += (size_t)n;
+    }
+    out[used] = 0;
+    return 0;
+}
+
+int text_from_utf8(const char *in, WCHAR *out, size_t out_chars)
+{
+    const unsigned char *p = (const unsigned char *)in;
+    size_t n = 0;
+    while (*p) {
+        uint32_t c = *p++;
+        int more = c >= 0xf0 ? 3 : c >= 0xe0 ? 2 : c >= 0xc0 ? 1 : 0;
+        if (c >= 0x80 && !more)
+            return -EINVAL;
+        c &= more ? 0x3fu >> more : 0xffu;
+        for (; more; more--) {
+            if ((*p & 0xc0) != 0x80)
+                return -EINVAL;
+            c = (c << 6) | (*p++ & 0x3f);
+        }
+        if (n + 1 >= out_chars)
+            return -ENAMETOOLONG;
+        out[n++] = (WCHAR)c;
+    }
+    out[n] = 0;
+    return 0;
+}
+
+static locale_t utf8_locale;
+static pthread_once_t utf8_once = PTHREAD_ONCE_INIT;
+
+static void utf8_locale_init(void) { utf8_locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0); }
+
+static wint_t fold(wint_t c)
+{
+    if (c < 0x80)
+        return (c >= 'A' && c <= 'Z') ? c + 32 : c;
+    pthread_once(&utf8_once, utf8_locale_init);
+    return utf8_locale ? towlower_l(c, utf8_locale) : c;
+}
+
+bool text_equal_nocase(const WCHAR *a, const WCHAR *b)
+{
+    for (; *a && *b; a++, b++)
+        if (fold((wint_t)*a) != fold((wint_t)*b))
+            return false;
+    return *a == *b;
+}
+
+bool text_is_ifname(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n >= 16 || !strcmp(s, ".") || !strcmp(s, ".."))
+        return false;
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c <= ' ' || c == '/' || c == ':' || c >= 0x7f)
+            return false;
+    }
+    return true;
+}
+
+void text_derive_ifname(const char *name, unsigned int attempt, char out[16])
+{
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)name; *p && n < 15; p++) {
+        unsigned char c = *p;
+        if (c >= 0x80)
+            continue; /* drop non-ASCII bytes rather than make an unreadable name */
+        out[n++] = (c <= ' ' || c == '/' || c == ':' || c == 0x7f) ? '_' : (char)c;
+    }
+    if (n == 0)
+        memcpy(out, "lintun", (n = 6));
+    out[n] = 0;
+    if (!strcmp(out, ".") || !strcmp(out, ".."))
+        out[0] = '_';
+    if (attempt) {
+        char suffix[8];
+        int len = snprintf(suffix, sizeof(suffix), "~%u", attempt);
+        if (n + (size_t)len > 15)
+            n = 15 - (size_t)len;
+        memcpy(out + n, suffix, (size_t)len + 1);
+    }
+}

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: MIT */
+/* Names: validation, comparison and interface-name derivation. */
+#ifndef LINTUN_TEXT_H
+#define LINTUN_TEXT_H
+
+#include <stdbool.h>
+#include "wintun.h"
+
+/* Case-insensitive equality of two names (Unicode simple lower-casing). */
+bool text_equal_nocase(const WCHAR *a, const WCHAR *b);
+/* Is s (UTF-8) usable as a Linux interface name as it is? */
+bool text_is_ifname(const char *s);
+/*
+ * A valid interface name derived from a UTF-8 adapter name: invalid bytes
+ * become '_', non-ASCII is dropped, cut to 15 bytes; attempt > 0 appends
+ * "~N" for the N-th retry after a clash.
+ */
+void text_derive_ifname(const char *name, unsigned int attempt, char out[16]);
+
+#endif

@@ -1,0 +1,315 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The send path: WintunAllocateSendPacket, WintunSendPacket, and the writes
+ * that follow. See session.h for the design and the locking rules.
+ *
+ * Held-back super-packets. A session whose coalescer still holds segments
+ * after a send is put on the held list. The list is written out by any thread
+ * that is about to wait or found nothing to receive (tx_flush_all), and by a
+ * flusher thread, started on first use, that sleeps until the list is not
+ * empty and then writes it out after TX_HOLD_NS. The flusher holds the list's
+ * lock and only try-locks a session's tx_lock; a session busy in another
+ * thread stays listed and is retried, so the flusher never waits for a
+ * sender while holding the list (lock order tx_lock -> held_lock elsewhere).
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/if_tun.h>
+#include "adapter.h"
+#include "log.h"
+#include "session.h"
+
+#define HELD_MAX 64
+
+static pthread_mutex_t held_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t held_cond = PTHREAD_COND_INITIALIZER;
+static struct session *held[HELD_MAX];
+static atomic_int held_count;
+static pthread_once_t flusher_once = PTHREAD_ONCE_INIT;
+
+/* ------------------------------------------------------------------------
+ * Writing to the kernel
+ * --------------------------------------------------------------------- */
+
+static void write_failed(struct session *s, int err, uint32_t packets)
+{
+    if (err == EBADFD || err == EFAULT || err == ENODEV || err == ENXIO) {
+        session_set_eof(s);
+        return;
+    }
+    /* EIO: the link is down; EINVAL: the kernel refused the packet. Dropped. */
+    s->tx_stats.TxDroppedKernel += packets;
+}
+
+/* Write one packet prefixed by hdr (NULL: a zero header). 0 or -errno. */
+static int write_packet(struct session *s, const struct virtio_net_hdr *hdr, const uint8_t *p,
+                        size_t n)
+{
+    static const struct virtio_net_hdr zero;
+    struct iovec iov[2] = {
+        {.iov_base = (void *)(hdr ? hdr : &zero), .iov_len = VNET_HDR_LEN},
+        {.iov_base = (void *)p, .iov_len = n},
+    };
+    s->tx_stats.TxWrites++;
+    ssize_t r;
+    do
+        r = writev(s->tun_fd, iov, 2);
+    while (r < 0 && errno == EINTR);
+    return r < 0 ? -errno : 0;
+}
+
+static int write_raw(struct session *s, const uint8_t *p, size_t n)
+{
+    s->tx_stats.TxWrites++;
+    ssize_t r;
+    do
+        r = write(s->tun_fd, p, n);
+    while (r < 0 && errno == EINTR);
+    return r < 0 ? -errno : 0;
+}
+
+static void count_sent(struct session *s, int err, uint32_t packets, size_t bytes)
+{
+    if (err) {
+        write_failed(s, -err, packets);
+        return;
+    }
+    s->tx_stats.TxPackets += packets;
+    s->tx_stats.TxBytes += bytes;
+}
+
+/* Fallback after a refused super-packet: write its segments one by one. */
+static int emit_plain(void *arg, const uint8_t *p, size_t n)
+{
+    struct session *s = arg;
+    count_sent(s, write_packet(s, NULL, p, n), 1, n);
+    return 0;
+}
+
+/* Write the coalescer's super-packet and empty it (tx_lock held). */
+static void write_coalesced(struct session *s)
+{
+    struct offload_coalescer *co = &s->co;
+    if (!co->segments)
+        return;
+    uint32_t segs = co->segments;
+    size_t len = offload_coalesce_finish(co);
+    int err = write_raw(s, co->buf, len);
+    if (err == -EINVAL && segs > 1) {
+        /* Some kernels refuse coalesced writes: stop coalescing, log once. */
+        log_msg(WINTUN_LOG_WARN,
+                "The kernel refused a coalesced write; sending packets one by one from now on");
+        s->coalesce = false;
+        uint8_t *scratch = malloc(0x10000);
+        if (!scratch || offload_split((const struct virtio_net_hdr *)(const void *)co->buf,
+                                      co->buf + VNET_HDR_LEN, len - VNET_HDR_LEN, emit_plain, s,
+                                      scratch, 0x10000) < 0)
+            s->tx_stats.TxDroppedKernel += segs;
+        free(scratch);
+    } else {
+        count_sent(s, err, segs, len - VNET_HDR_LEN);
+        if (!err && segs > 1)
+            s->tx_stats.TxCoalesced += segs;
+    }
+    offload_coalescer_reset(co);
+}
+
+/* One sent packet, in allocation order (tx_lock held). */
+static void submit(struct session *s, const uint8_t *p, uint32_t n)
+{
+    if (s->flags & LINTUN_SESSION_PASSTHROUGH) {
+        count_sent(s, n > VNET_HDR_LEN ? write_raw(s, p, n) : -EINVAL, 1, n);
+        return;
+    }
+    if (!offload_packet_valid(p, n)) {
+        s->tx_stats.TxDroppedInvalid++;
+        return;
+    }
+    if (!s->coalesce) {
+        count_sent(s, write_packet(s, NULL, p, n), 1, n);
+        return;
+    }
+    switch (offload_coalesce_add(&s->co, p, n, (s->offload & TUN_F_USO4) != 0)) {
+    case OFFLOAD_MERGED:
+    case OFFLOAD_STARTED:
+        return;
+    case OFFLOAD_FLUSH_FIRST:
+        write_coalesced(s);
+        if (s->coalesce &&
+            offload_coalesce_add(&s->co, p, n, (s->offload & TUN_F_USO4) != 0) == OFFLOAD_STARTED)
+            return;
+        break;
+    case OFFLOAD_NOT_COALESCABLE:
+        write_coalesced(s);
+        break;
+    }
+    count_sent(s, write_packet(s, NULL, p, n), 1, n);
+}
+
+/* ------------------------------------------------------------------------
+ * The held list
+ * --------------------------------------------------------------------- */
+
+static void *flusher_main(void *arg)
+{
+    (void)arg;
+    pthread_mutex_lock(&held_lock);
+    for (;;) {
+        while (atomic_load(&held_count) == 0)
+            pthread_cond_wait(&held_cond, &held_lock);
+        pthread_mutex_unlock(&held_lock);
+        struct timespec d = {0, TX_HOLD_NS};
+        nanosleep(&d, NULL);
+        tx_flush_all();
+        pthread_mutex_lock(&held_lock);
+    }
+    return NULL;
+}
+
+static void flusher_start(void)
+{
+    pthread_t t;
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    /* Block every signal in the flusher: signals are the program's business. */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    if (pthread_create(&t, &attr, flusher_main, NULL) != 0)
+        log_msg(WINTUN_LOG_WARN, "Failed to start the send flusher thread");
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    pthread_attr_destroy(&attr);
+}
+
+/* Put the session on the held list (tx_lock held). */
+static void hold(struct session *s)
+{
+    if (s->held)
+        return;
+    pthread_once(&flusher_once, flusher_start);
+    pthread_mutex_lock(&held_lock);
+    int n = atomic_load(&held_count);
+    if (n < HELD_MAX) {
+        held[n] = s;
+        atomic_store(&held_count, n + 1);
+        s->held = true;
+        if (n == 0)
+            pthread_cond_signal(&held_cond);
+    }
+    pthread_mutex_unlock(&held_lock);
+    if (!s->held)
+        write_coalesced(s); /* list full: do not hold, write now */
+}
+
+static void unlist(int i)
+{
+    int n = atomic_load(&held_count) - 1;
+    held[i] = held[n];
+    held[n] = NULL;
+    atomic_store(&held_count, n);
+}
+
+void tx_flush_all(void)
+{
+    if (atomic_load_explicit(&held_count, memory_order_relaxed) == 0)
+        return;
+    pthread_mutex_lock(&held_lock);
+    for (int i = 0; i < atomic_load(&held_count);) {
+        struct session *s = held[i];
+        if (pthread_mutex_trylock(&s->tx_lock) != 0) {
+            i++;
+            continue;
+        }
+        write_coalesced(s);
+        s->held = false;
+        pthread_mutex_unlock(&s->tx_lock);
+        unlist(i);
+    }
+    pthread_mutex_unlock(&held_lock);
+}
+
+void tx_unhold(struct session *s)
+{
+    pthread_mutex_lock(&s->tx_lock);
+    pthread_mutex_lock(&held_lock);
+    for (int i = 0; i < atomic_load(&held_count); i++) {
+        if (held[i] == s) {
+            unlist(i);
+            break;
+        }
+    }
+    s->held = false;
+    pthread_mutex_unlock(&held_lock);
+    pthread_mutex_unlock(&s->tx_lock);
+}
+
+void tx_flush_held(struct session *s) { write_coalesced(s); }
+
+void tx_flush_ready(struct session *s)
+{
+    uint32_t n;
+    uint8_t *p;
+    while ((p = ring_oldest_done(&s->tx, &n))) {
+        submit(s, p, n);
+        ring_pop(&s->tx);
+    }
+    if (s->co.segments && !atomic_load(&s->ending))
+        hold(s);
+}
+
+/* ------------------------------------------------------------------------
+ * The public calls
+ * --------------------------------------------------------------------- */
+
+LINTUN_EXPORT BYTE *WintunAllocateSendPacket(WINTUN_SESSION_HANDLE handle, DWORD size)
+{
+    struct session *s = session_get(handle, __func__);
+    if (!s)
+        return NULL;
+    if (size == 0 || size > WINTUN_MAX_IP_PACKET_SIZE) {
+        fail(ERROR_INVALID_PARAMETER, "WintunAllocateSendPacket: size %u is not 1 to %u", size,
+             WINTUN_MAX_IP_PACKET_SIZE);
+        return NULL;
+    }
+    if (atomic_load(&s->eof)) {
+        set_last_error(ERROR_HANDLE_EOF);
+        return NULL;
+    }
+    pthread_mutex_lock(&s->tx_lock);
+    BYTE *p = NULL;
+    if (s->magic != SESSION_MAGIC) {
+        set_last_error(ERROR_INVALID_HANDLE);
+    } else if (!(p = ring_alloc(&s->tx, size))) {
+        s->tx_stats.TxRingFull++;
+        set_last_error(ERROR_BUFFER_OVERFLOW);
+    }
+    pthread_mutex_unlock(&s->tx_lock);
+    if (!p && s->creator_fd >= 0) {
+        pthread_mutex_lock(&s->rx_lock);
+        session_check_creator(s, false);
+        pthread_mutex_unlock(&s->rx_lock);
+    }
+    return p;
+}
+
+LINTUN_EXPORT void WintunSendPacket(WINTUN_SESSION_HANDLE handle, const BYTE *packet)
+{
+    struct session *s = session_get(handle, __func__);
+    if (!s)
+        return;
+    pthread_mutex_lock(&s->tx_lock);
+    if (s->magic == SESSION_MAGIC) {
+        if (ring_mark(&s->tx, packet) < 0)
+            fail(ERROR_INVALID_PARAMETER, "WintunSendPacket: %p is not an allocated packet",
+                 (const void *)packet);
+        else
+            tx_flush_ready(s);
+    }
+    pthread_mutex_unlock(&s->tx_lock);
+}

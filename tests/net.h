@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: MIT */
+/* Helpers for tests that move traffic inside their own network namespace. */
+#ifndef LINTUN_TEST_NET_H
+#define LINTUN_TEST_NET_H
+
+#include <arpa/inet.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <sys/socket.h>
+#include <time.h>
+#include "harness.h"
+
+/* Run a shell command built with printf-style arguments; its exit status. */
+static inline __attribute__((format(printf, 1, 2))) int sh(const char *fmt, ...)
+{
+    char cmd[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof(cmd), fmt, ap);
+    va_end(ap);
+    int r = system(cmd);
+    return r == -1 ? -1 : WEXITSTATUS(r);
+}
+
+static inline double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* A UDP socket bound to addr:port (IPv4 text), or exit(1). */
+static inline int udp4_bind(const char *addr, int port)
+{
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    inet_pton(AF_INET, addr, &sin.sin_addr);
+    if (fd < 0 || bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0) {
+        perror("udp4_bind");
+        exit(1);
+    }
+    return fd;
+}
+
+static inline int udp4_send(int fd, const char *addr, int port, const void *p, size_t n)
+{
+    struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    inet_pton(AF_INET, addr, &sin.sin_addr);
+    return (int)sendto(fd, p, n, 0, (struct sockaddr *)&sin, sizeof(sin));
+}
+
+/* Receive with a timeout in ms: length, or -1 on timeout. */
+static inline ssize_t recv_timeout(int fd, void *buf, size_t n, int ms)
+{
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    if (poll(&p, 1, ms) != 1)
+        return -1;
+    return recv(fd, buf, n, 0);
+}
+
+/*
+ * Receive the next packet of a session that matches (IP protocol, UDP/TCP
+ * destination port), waiting up to ms. Copies it to out; returns its length
+ * or -1. Other packets (IPv6 router solicitations and the like) are skipped.
+ */
+static inline long session_recv_match(WINTUN_SESSION_HANDLE s, int proto, int dport, uint8_t *out,
+                                      int ms)
+{
+    double end = now_ms() + ms;
+    while (now_ms() < end) {
+        DWORD n;
+        BYTE *p = WintunReceivePacket(s, &n);
+        if (!p) {
+            if (GetLastError() != ERROR_NO_MORE_ITEMS)
+                return -1;
+            WaitForSingleObject(WintunGetReadWaitEvent(s), 20);
+            continue;
+        }
+        int v = p[0] >> 4, hl = v == 4 ? (p[0] & 15) * 4 : 40;
+        int pr = v == 4 ? p[9] : p[6];
+        bool hit = pr == proto && n >= (DWORD)hl + 4 && ((p[hl + 2] << 8) | p[hl + 3]) == dport;
+        if (hit)
+            memcpy(out, p, n);
+        WintunReleaseReceivePacket(s, p);
+        if (hit)
+            return (long)n;
+    }
+    return -1;
+}
+
+#endif
