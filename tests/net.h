@@ -5,6 +5,8 @@
 
 #include <arpa/inet.h>
 #include <poll.h>
+#include <stdbool.h>
+#include <sys/wait.h>
 #include <stdarg.h>
 #include <sys/socket.h>
 #include <time.h>

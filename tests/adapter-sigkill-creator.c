@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A creator killed with SIGKILL leaves nothing: its interface goes at once;
+ * and when another process holds a session on it, that session sees
+ * ERROR_HANDLE_EOF within 100 ms and the interface is removed.
+ */
+#include <signal.h>
+#include "net.h"
+
+/* Fork a creator that makes adapter `name`, then waits to be killed. */
+static pid_t spawn_creator(const WCHAR *name)
+{
+    int pipefd[2];
+    REQUIRE(pipe(pipefd) == 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        WINTUN_ADAPTER_HANDLE a = WintunCreateAdapter(name, L"Test", NULL);
+        char c = a ? 'y' : 'n';
+        if (write(pipefd[1], &c, 1) != 1)
+            _exit(1);
+        for (;;)
+            pause();
+    }
+    char c = 0;
+    REQUIRE(read(pipefd[0], &c, 1) == 1 && c == 'y');
+    close(pipefd[0]);
+    close(pipefd[1]);
+    return pid;
+}
+
+static bool link_gone_within(const char *ifname, double ms)
+{
+    double end = now_ms() + ms;
+    do {
+        if (sh("ip link show '%s' >/dev/null 2>&1", ifname) != 0)
+            return true;
+        usleep(5000);
+    } while (now_ms() < end);
+    return false;
+}
+
+static void alone(void)
+{
+    pid_t pid = spawn_creator(L"Victim");
+    CHECK_EQ(sh("ip link show Victim >/dev/null"), 0);
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    CHECK(link_gone_within("Victim", 100));
+}
+
+static void with_session_elsewhere(void)
+{
+    pid_t pid = spawn_creator(L"Shared One");
+    WINTUN_ADAPTER_HANDLE o = WintunOpenAdapter(L"Shared One");
+    REQUIRE(o);
+    WINTUN_SESSION_HANDLE s = WintunStartSession(o, 0x20000);
+    REQUIRE(s);
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    double killed = now_ms();
+    /* A waiting reader wakes, and the next receive says EOF. */
+    DWORD r = WaitForSingleObject(WintunGetReadWaitEvent(s), 1000);
+    CHECK_EQ(r, WAIT_OBJECT_0);
+    DWORD n;
+    CHECK_ERR(WintunReceivePacket(s, &n), ERROR_HANDLE_EOF);
+    double seen = now_ms() - killed;
+    if (seen > 100)
+        FAILF("EOF seen %.1f ms after the creator died", seen);
+    CHECK(link_gone_within("Shared_One", 100));
+    CHECK_ERR(WintunAllocateSendPacket(s, 40), ERROR_HANDLE_EOF);
+    WintunEndSession(s);
+    WintunCloseAdapter(o);
+}
+
+int main(void)
+{
+    require_netns();
+    WintunSetLogger(test_logger);
+    alone();
+    with_session_elsewhere();
+    CHECK_EQ(sh("test $(ip -o link show | wc -l) -eq 1"), 0);
+    /* Nothing is left to sweep. */
+    CHECK(WintunDeleteDriver());
+    return test_done();
+}
