@@ -79,9 +79,11 @@ $(B)/liblintun.so: $(B)/$(SONAME)
 $(B)/liblintun.a: $(LIB_OBJS)
 	$(call say,AR,$@)rm -f $@ && ar rcs $@ $^
 
+# The pkg-config file is written again at install time, for the PREFIX given then.
+PC_SED = sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|'
 $(B)/lintun.pc: lintun.pc.in Makefile
-	$(Q)mkdir -p $(@D) && sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
-		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' $< > $@
+	$(Q)mkdir -p $(@D) && $(PC_SED) $< > $@
 
 # Tests and tools link the static library: tests may call internal functions.
 $(B)/tests/%: tests/%.c $(B)/liblintun.a tests/harness.h
@@ -120,7 +122,7 @@ install: lib $(TOOL_BINS)
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/liblintun.so
 	install -m 0644 $(B)/liblintun.a $(DESTDIR)$(LIBDIR)/liblintun.a
 	install -m 0644 include/wintun.h $(DESTDIR)$(INCLUDEDIR)/wintun.h
-	install -m 0644 $(B)/lintun.pc $(DESTDIR)$(PKGCONFIGDIR)/lintun.pc
+	$(PC_SED) lintun.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/lintun.pc
 	install -m 0755 $(B)/lintun $(DESTDIR)$(BINDIR)/lintun
 	$(Q)$(MAKE) --no-print-directory install-extra
 

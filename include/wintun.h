@@ -362,12 +362,22 @@ WINTUN_SEND_PACKET_FUNC WintunSendPacket;
  * (auto-reset). While waiting the thread uses no CPU. Before it blocks, the
  * calling thread writes out every packet it sent that is still held back.
  */
-DWORD LintunWaitForSingleObject(HANDLE Handle, DWORD Milliseconds);
-
+typedef DWORD(LINTUN_WAIT_FOR_SINGLE_OBJECT_FUNC)(HANDLE Handle, DWORD Milliseconds);
 /* LintunGetLastError / LintunSetLastError - the calling thread's last error. */
-DWORD LintunGetLastError(void);
-void LintunSetLastError(DWORD Error);
+typedef DWORD(LINTUN_GET_LAST_ERROR_FUNC)(void);
+typedef void(LINTUN_SET_LAST_ERROR_FUNC)(DWORD Error);
 
+#ifndef LINTUN_DYNAMIC
+LINTUN_WAIT_FOR_SINGLE_OBJECT_FUNC LintunWaitForSingleObject;
+LINTUN_GET_LAST_ERROR_FUNC LintunGetLastError;
+LINTUN_SET_LAST_ERROR_FUNC LintunSetLastError;
+
+/*
+ * The Win32 names, for programs linked with the library. (Programs using
+ * LINTUN_DYNAMIC load "LintunWaitForSingleObject" and "LintunGetLastError"
+ * with dlsym and define these three themselves.) Define
+ * LINTUN_NO_WIN32_COMPAT to leave them out.
+ */
 #ifndef LINTUN_NO_WIN32_COMPAT
 static inline DWORD WaitForSingleObject(HANDLE Handle, DWORD Milliseconds)
 {
@@ -376,6 +386,7 @@ static inline DWORD WaitForSingleObject(HANDLE Handle, DWORD Milliseconds)
 static inline DWORD GetLastError(void) { return LintunGetLastError(); }
 static inline void SetLastError(DWORD Error) { LintunSetLastError(Error); }
 #endif
+#endif /* !LINTUN_DYNAMIC */
 
 /* ---------------------------------------------------------------------
  * Linux extensions (prefix Lintun)
@@ -385,6 +396,7 @@ static inline void SetLastError(DWORD Error) { LintunSetLastError(Error); }
 #define LINTUN_VERSION_MAJOR 0
 #define LINTUN_VERSION_MINOR 14
 
+#ifndef LINTUN_DYNAMIC
 /*
  * LintunGetReadWaitFd - a file descriptor that polls readable (POLLIN)
  * whenever the read-wait event would be signalled, for poll/epoll/asyncio.
@@ -566,6 +578,7 @@ typedef BOOL(LINTUN_ENUM_CALLBACK)(const LINTUN_ADAPTER_INFO *Info, LPARAM Param
  * with ERROR_INVALID_PARAMETER (Callback NULL) or ERROR_GEN_FAILURE.
  */
 BOOL LintunEnumAdapters(LINTUN_ENUM_CALLBACK *Callback, LPARAM Param);
+#endif /* !LINTUN_DYNAMIC */
 
 #ifdef __cplusplus
 }
