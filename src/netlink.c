@@ -163,15 +163,34 @@ static int on_done(struct nl_sock *nl, const struct nlmsghdr *nlh)
 }
 
 /*
+ * libmnl's mnl_nlmsg_ok() compares (int)nlmsg_len, which lets a length
+ * above 2 GiB through; these compare sizes unsigned.
+ */
+bool nl_msg_ok(const struct nlmsghdr *nlh, size_t left)
+{
+    return left >= sizeof(*nlh) && nlh->nlmsg_len >= sizeof(*nlh) && nlh->nlmsg_len <= left;
+}
+
+const struct nlmsghdr *nl_msg_next(const struct nlmsghdr *nlh, size_t *left)
+{
+    size_t step = NLMSG_ALIGN(nlh->nlmsg_len); /* no overflow: nlmsg_len <= *left */
+
+    if (step > *left)
+        step = *left;
+    *left -= step;
+    return (const struct nlmsghdr *)((const uint8_t *)nlh + step);
+}
+
+/*
  * Walk the messages of one datagram. Sets *done when the request is over
  * (acknowledged, failed or dump finished); returns the request's result.
  */
 static int dispatch(struct nl_req *r, const void *buf, size_t len, bool *done)
 {
     const struct nlmsghdr *nlh = buf;
-    int left = (int)len;
+    size_t left = len;
 
-    for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
+    for (; nl_msg_ok(nlh, left); nlh = nl_msg_next(nlh, &left)) {
         if (nlh->nlmsg_seq != r->seq || nlh->nlmsg_pid != r->nl->portid)
             continue; /* a stale reply to an earlier request */
         switch (nlh->nlmsg_type) {
@@ -434,7 +453,7 @@ int nl_link_set_alias(struct nl_sock *nl, int ifindex, const char *alias)
 int nl_link_add_altname(struct nl_sock *nl, int ifindex, const char *altname)
 {
     uint8_t buf[NL_TX_SIZE];
-    struct nlmsghdr *nlh = put_link_hdr(buf, RTM_NEWLINKPROP, NLM_F_EXCL, ifindex);
+    struct nlmsghdr *nlh = put_link_hdr(buf, RTM_NEWLINKPROP, 0, ifindex);
     struct nlattr *nest;
 
     if (strlen(altname) >= 128)

@@ -81,6 +81,12 @@ int nl_route_list(struct nl_sock *nl, int ifindex, struct nl_route *out, size_t 
  * -EINVAL when it is malformed.
  */
 struct nlmsghdr;
+/*
+ * Walk the messages of a datagram of left bytes: nl_msg_ok says whether a
+ * whole message starts at nlh, nl_msg_next steps over it (left shrinks).
+ */
+bool nl_msg_ok(const struct nlmsghdr *nlh, size_t left);
+const struct nlmsghdr *nl_msg_next(const struct nlmsghdr *nlh, size_t *left);
 int nl_parse_link(const struct nlmsghdr *nlh, struct nl_link *out);
 int nl_parse_addr(const struct nlmsghdr *nlh, int *ifindex, struct nl_addr *out);
 /* Main-table unicast routes with a single output interface only. */
