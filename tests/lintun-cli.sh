@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # The lintun tool, in a network namespace of its own: list and show (text
 # and --json, the JSON checked with python3 -m json.tool, a name with quotes
-# and backslashes included), case-insensitive names, the changes (addr,
+# and backslashes and one in UTF-8 included), case-insensitive names, the changes (addr,
 # route, mtu, up/down) read back with ip, and the exit codes: 1 with
 # "no adapter named 'X'" for an unknown adapter, 2 for usage errors.
 set -u
@@ -55,14 +55,17 @@ json_ok "$tmp/out" "empty list --json"
 r1=$!
 "$responder" 'we"ird\name' --addr 10.9.0.1/24 --quiet 2>"$tmp/r2.log" &
 r2=$!
+"$responder" "Tunnel Café ☕" --quiet 2>"$tmp/r3.log" &
+r3=$!
 wait_ready "$tmp/r1.log"
 wait_ready "$tmp/r2.log"
+wait_ready "$tmp/r3.log"
 
 expect 0 "list" "$lintun" list
 head -n 1 "$tmp/out" | grep -q "^NAME .*INTERFACE .*TYPE .*GUID .*LUID .*INDEX .*STATE" \
     || fail "list has no header line"
 grep -q "^Data Center .*Echo responder .*{[0-9A-F-]*} .*0x0035" "$tmp/out" || fail "list lacks Data Center"
-[ "$(wc -l <"$tmp/out")" -eq 3 ] || fail "list should have 3 lines"
+[ "$(wc -l <"$tmp/out")" -eq 4 ] || fail "list should have 4 lines"
 cat "$tmp/out"
 
 expect 0 "list --json" "$lintun" list --json
@@ -71,7 +74,7 @@ python3 - "$tmp/out" <<'PY' || fail "list --json content"
 import json, sys
 items = json.load(open(sys.argv[1]))
 names = sorted(i["name"] for i in items)
-assert names == ["Data Center", 'we"ird\\name'], names
+assert names == ["Data Center", "Tunnel Caf\u00e9 \u2615", 'we"ird\\name'], names
 dc = [i for i in items if i["name"] == "Data Center"][0]
 assert dc["tunnel_type"] == "Echo responder", dc
 assert int(dc["luid"], 16) == (53 << 48) | (dc["ifindex"] << 24), dc
@@ -136,8 +139,11 @@ grep -q "^usage: lintun" "$tmp/out" || fail "--help prints no usage"
 expect 0 "version" "$lintun" --version
 grep -q "^lintun [0-9]*\.[0-9]*" "$tmp/out" || fail "--version prints no version"
 
-kill "$r1" "$r2"
-wait "$r1" "$r2"
+expect 0 "show of a non-ASCII name" "$lintun" show "TUNNEL CAFÉ ☕" --json
+json_ok "$tmp/out" "show --json (non-ASCII name)"
+
+kill "$r1" "$r2" "$r3"
+wait "$r1" "$r2" "$r3"
 expect 0 "list after the adapters are gone" "$lintun" list
 grep -q "no adapters" "$tmp/out" || fail "adapters still listed after their creators exited"
 exit $failed

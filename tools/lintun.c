@@ -114,16 +114,41 @@ static int failed(const char *what)
  * Output helpers
  * ---------------------------------------------------------------- */
 
+/* Length of the valid UTF-8 sequence at p (1 to 4), or 0 when it is not one. */
+static int utf8_seq(const unsigned char *p)
+{
+    int n = *p >= 0xf0 && *p <= 0xf4 ? 4 : *p >= 0xe0 ? 3 : *p >= 0xc2 && *p < 0xe0 ? 2 : 0;
+
+    if (*p < 0x80)
+        return 1;
+    for (int i = 1; i < n; i++)
+        if ((p[i] & 0xc0) != 0x80)
+            return 0;
+    return n;
+}
+
+/* A JSON string; bytes that are not UTF-8 (an interface renamed by hand) become U+FFFD. */
 static void json_string(const char *s)
 {
     putchar('"');
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            printf("\\%c", *p);
-        else if (*p < 0x20 || *p == 0x7f)
-            printf("\\u%04x", *p);
-        else
-            putchar(*p);
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        int n = utf8_seq(p);
+
+        if (n == 0) {
+            printf("\\ufffd");
+            p++;
+        } else if (n > 1) {
+            fwrite(p, 1, (size_t)n, stdout);
+            p += n;
+        } else {
+            if (*p == '"' || *p == '\\')
+                printf("\\%c", *p);
+            else if (*p < 0x20 || *p == 0x7f)
+                printf("\\u%04x", *p);
+            else
+                putchar(*p);
+            p++;
+        }
     }
     putchar('"');
 }
