@@ -194,8 +194,9 @@ report(const struct nl_sock *nl, int err, bool deletion, const char *fmt, ...)
     char what[512];
     va_list ap;
     const char *hint = err == -EPERM || err == -EACCES ? " (CAP_NET_ADMIN is missing)"
-                       : deletion && err == -ESRCH   ? " (no such route)"
-                                                     : "";
+                       : err == -ENODEV                ? " (the interface is gone)"
+                       : deletion && err == -ESRCH     ? " (no such route)"
+                                                       : "";
 
     va_start(ap, fmt);
     vsnprintf(what, sizeof(what), fmt, ap);
@@ -237,8 +238,13 @@ static BOOL begin(const struct adapter *a, struct nl_sock **nl, struct nl_link *
 {
     int err = adapter_nl_open(a, nl);
 
-    if (err)
-        return report(NULL, err, false, "Failed to open a netlink socket for the adapter");
+    if (err) {
+        /* Here EPERM means entering the adapter's namespace (setns) was refused. */
+        fail_errno(code_from_errno(-err, false), -err, "Failed to open a netlink socket in "
+                   "the adapter's network namespace%s",
+                   err == -EPERM ? " (entering it needs CAP_SYS_ADMIN)" : "");
+        return FALSE;
+    }
     err = nl_link_get(*nl, a->ifindex, link);
     if (!err && !link_is_adapter(link, a))
         err = -ENODEV;
