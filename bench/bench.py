@@ -32,8 +32,9 @@ PREFIX = os.environ.get("LT_BENCH_PREFIX") or "lt-bench-%d" % os.getpid()
 NS_A, NS_B = PREFIX + "-a", PREFIX + "-b"
 
 T_TCP = 3 if QUICK else 10     # seconds of measured bulk TCP
-T_COST = 2 if QUICK else 4     # seconds of the separate perf-counted run
-T_UDP = 2 if QUICK else 5      # seconds of each small-packet measurement
+T_COST = 1.5 if QUICK else 4   # seconds of the separate perf-counted run
+T_UDP = 1.5 if QUICK else 5    # seconds of each small-packet measurement
+T_LEAD = 1.0                   # a flood outlasts its counting window by this much
 PINGS = 200 if QUICK else 500  # echo requests per latency run (every 2 ms)
 
 # Forwarding modes, in table order. "naive" is the baseline of every ratio.
@@ -299,16 +300,17 @@ def udp_pps(ns_from, ns_to, dst, seconds):
     sink = spawn("udpsink", [os.path.join(BIN, "udpsink"), dst, "9000", str(seconds)], ns=ns_to)
     wait_ready(sink)
     fl = spawn("udpflood", [os.path.join(BIN, "udpflood"), dst, "9000", "64",
-                            str(seconds + 1.5)], ns=ns_from)
+                            str(seconds + T_LEAD)], ns=ns_from)
     got = finish(sink, timeout=seconds + 15)
     sent = finish(fl, timeout=seconds + 5)
     return {"pps": got["pps"] if got else 0.0, "sink": got, "flood": sent}
 
 
 def bench_forwarding(results):
-    for mode in FWD_MODES:
-        r = results.setdefault(mode, {"tcp": [], "cost": [], "udp": [], "stats": []})
-        for rep in range(REPS):
+    # Repetitions outside, modes inside: a drift of the machine spreads over every mode.
+    for rep in range(REPS):
+        for mode in FWD_MODES:
+            r = results.setdefault(mode, {"tcp": [], "cost": [], "udp": [], "stats": []})
             log("  forward %-20s rep %d/%d" % (mode, rep + 1, REPS))
             fw = None
             try:
@@ -329,9 +331,9 @@ def bench_forwarding(results):
 
 
 def bench_rx(results):
-    for mode in RX_MODES:
-        r = results.setdefault(mode, {"runs": []})
-        for rep in range(REPS):
+    for rep in range(REPS):
+        for mode in RX_MODES:
+            r = results.setdefault(mode, {"runs": []})
             log("  kernel->program %-14s rep %d/%d" % (mode, rep + 1, REPS))
             try:
                 p = spawn("sessrx", [os.path.join(BIN, "sessrx"), NS_A, mode, str(T_UDP)])
@@ -339,7 +341,7 @@ def bench_rx(results):
                 conf_tun(NS_A, "btun", "10.77.1.1/24", "10.77.2.0/24", "fd00:77:1::1/64",
                          "fd00:77:2::/64")
                 fl = spawn("udpflood", [os.path.join(BIN, "udpflood"), "10.77.2.9", "9000", "64",
-                                        str(T_UDP + 1.5)], ns=NS_A)
+                                        str(T_UDP + T_LEAD)], ns=NS_A)
                 got = finish(p, timeout=T_UDP + 15)
                 sent = finish(fl, timeout=T_UDP + 5)
                 r["runs"].append({"pps": got["pps"] if got else 0.0, "rx": got, "flood": sent})
@@ -351,12 +353,12 @@ def bench_rx(results):
 
 
 def bench_tx(results):
-    for mode in TX_MODES:
-        r = results.setdefault(mode, {"runs": []})
-        for rep in range(REPS):
+    for rep in range(REPS):
+        for mode in TX_MODES:
+            r = results.setdefault(mode, {"runs": []})
             log("  program->kernel %-14s rep %d/%d" % (mode, rep + 1, REPS))
             try:
-                p = spawn("sesstx", [os.path.join(BIN, "sesstx"), NS_A, mode, str(T_UDP + 1.5)],
+                p = spawn("sesstx", [os.path.join(BIN, "sesstx"), NS_A, mode, str(T_UDP + T_LEAD)],
                           stdin=True)
                 wait_ready(p)
                 conf_tun(NS_A, "btun", "10.77.1.1/24", "10.77.2.0/24", "fd00:77:1::1/64",
@@ -391,9 +393,9 @@ def ping_times(ns, target, v6):
 
 
 def bench_latency(results):
-    for mode in ECHO_MODES:
-        r = results.setdefault(mode, {"v4": [], "v6": []})
-        for rep in range(REPS):
+    for rep in range(REPS):
+        for mode in ECHO_MODES:
+            r = results.setdefault(mode, {"v4": [], "v6": []})
             log("  latency %-22s rep %d/%d" % (mode, rep + 1, REPS))
             try:
                 prog = "echo-lintun" if mode.startswith("lintun") else "echo-naive"
@@ -491,6 +493,9 @@ def render(summary, meta):
     out.append("lintun benchmarks, %s: %s reps%s; %d cores (%s), kernel %s" % (
         meta["started"], meta["reps"], ", QUICK" if meta["quick"] else "", m["nproc"],
         m["cpu"], m["kernel"]))
+    out.append("machine %.0f%% idle before the run; load average %.2f before, %.2f after%s" % (
+        100 * meta["idle_before"], meta["loadavg_before"], meta["loadavg_after"],
+        " -- OTHER WORK WAS RUNNING, numbers skewed" if meta["idle_before"] < 0.8 else ""))
     out.append("median (min..max) over reps; ratio = median / naive's median "
                "(for costs, naive / mode: above 1x is better)\n")
     f = summary["forward"]
@@ -537,45 +542,70 @@ def render(summary, meta):
 
 
 def chart(summary, png):
-    if not shutil.which("gnuplot"):
+    """Two panels of ratios to naive: forwarding, and single-session small packets."""
+    if not shutil.which("gnuplot") or not summary["forward"].get("naive"):
         return False
-    f = summary["forward"]
-    base = f.get("naive")
-    if not base:
-        return False
-    dat = png[:-4] + ".dat"
 
-    def r(s, key):
-        b = base.get(key)
-        if not s.get(key) or not b or not b["median"]:
+    def ratio_of(sec, mode, key):
+        s, b = summary[sec].get(mode, {}).get(key), summary[sec].get("naive", {}).get(key)
+        if not s or not b or not b["median"]:
             return 0.0
-        return s[key]["median"] / b["median"]
+        return s["median"] / b["median"]
 
-    with open(dat, "w") as out:
-        out.write("# mode tcp_ratio udp64_ratio\n")
-        for mode, s in f.items():
-            out.write('"%s" %.4f %.4f\n' % (mode, r(s, "tcp_gbps"), r(s, "udp64_pps")))
+    fwd, small = png[:-4] + "-fwd.dat", png[:-4] + "-small.dat"
+    with open(fwd, "w") as out:
+        for mode in summary["forward"]:
+            out.write('"%s" %.4f %.4f\n' % (mode, ratio_of("forward", mode, "tcp_gbps"),
+                                            ratio_of("forward", mode, "udp64_pps")))
+    modes = list(dict.fromkeys(list(summary["kernel_to_program"]) +
+                               list(summary["program_to_kernel"])))
+    with open(small, "w") as out:
+        for mode in modes or ["naive"]:
+            out.write('"%s" %.4f %.4f\n' % (mode, ratio_of("kernel_to_program", mode, "pps"),
+                                            ratio_of("program_to_kernel", mode, "pps")))
     script = """
-set terminal pngcairo size 1000,520 font ",10"
+set terminal pngcairo size 1200,520 font ",10"
 set output '%s'
-set title "Forwarding throughput relative to the naive read()/write() forwarder (1.0 = naive)"
+set multiplot layout 1,2 columns
 set style data histogram
 set style histogram cluster gap 1
 set style fill solid 0.85 border -1
 set boxwidth 0.9
 set logscale y 2
-set yrange [0.125:*]
-set ylabel "ratio to naive (log scale)"
-set xtics rotate by -20
+set yrange [0.125:8]
+set ylabel "median / naive's median (log scale)"
+set xtics rotate by -25
 set grid ytics
 set key top left
-plot '%s' using 2:xtic(1) title "TCP Gbit/s", '' using 3 title "UDP 64-byte pps", 1 notitle lt -1 dt 2
-""" % (png, dat)
-    r2 = subprocess.run(["gnuplot"], input=script, text=True, capture_output=True)
-    os.unlink(dat)
-    if r2.returncode != 0:
-        log("gnuplot: " + r2.stderr.strip())
-    return r2.returncode == 0
+set title "Forwarding between two namespaces (1 = naive read/write)"
+plot '%s' using 2:xtic(1) title "TCP Gbit/s", '' using 3 title "UDP 64 B pps", 1 notitle lt -1 dt 2
+set title "One TUN interface, 64-byte UDP (1 = naive)"
+plot '%s' using 2:xtic(1) title "kernel -> program pps", '' using 3 title "program -> kernel pps", 1 notitle lt -1 dt 2
+unset multiplot
+""" % (png, fwd, small)
+    r = subprocess.run(["gnuplot"], input=script, text=True, capture_output=True)
+    os.unlink(fwd)
+    os.unlink(small)
+    if r.returncode != 0:
+        log("gnuplot: " + r.stderr.strip())
+    return r.returncode == 0
+
+
+def cpu_idle_fraction(seconds=1.0):
+    """Share of the machine's CPU time that was idle over the next seconds."""
+    def sample():
+        with open("/proc/stat") as f:
+            v = [int(x) for x in f.readline().split()[1:]]
+        return v[3] + v[4], sum(v[:8])
+    i0, t0 = sample()
+    time.sleep(seconds)
+    i1, t1 = sample()
+    return (i1 - i0) / max(1, t1 - t0)
+
+
+def loadavg():
+    with open("/proc/loadavg") as f:
+        return float(f.read().split()[0])
 
 
 def machine():
@@ -600,6 +630,11 @@ def main():
             "quick": QUICK, "reps": REPS, "t_tcp": T_TCP, "t_cost": T_COST, "t_udp": T_UDP,
             "pings": PINGS, "machine": machine(), "prefix": PREFIX,
             "git": run("git", "rev-parse", "--short", "HEAD", check=False).strip()}
+    meta["idle_before"] = round(cpu_idle_fraction(), 3)
+    meta["loadavg_before"] = loadavg()
+    if meta["idle_before"] < 0.8:
+        log("bench: WARNING: the machine was only %.0f%% idle before the run: other work "
+            "will skew these numbers" % (100 * meta["idle_before"]))
     log("bench: %s, %d reps, namespaces %s/%s, logs in %s" % (
         "QUICK" if QUICK else "full", REPS, NS_A, NS_B, LOGDIR))
     raw = {"forward": {}, "rx": {}, "tx": {}, "latency": {}}
@@ -618,6 +653,7 @@ def main():
     finally:
         ns_destroy()
     meta["seconds"] = round(time.time() - t0, 1)
+    meta["loadavg_after"] = loadavg()
     summary = summarize(raw)
     text = render(summary, meta)
     print(text)
