@@ -340,7 +340,7 @@ WINTUN_ALLOCATE_SEND_PACKET_FUNC WintunAllocateSendPacket;
  * The packet reaches the kernel once every packet allocated before it has
  * been sent; it may be held back briefly to be written together with the
  * next ones (at most until the calling thread waits on a read-wait event,
- * receives nothing, or about 50 microseconds pass). Packets that are not a
+ * receives nothing, or about 100 microseconds pass). Packets that are not a
  * well-formed IPv4 (20 bytes or more) or IPv6 (40 or more) packet, or whose
  * header length field exceeds the packet, are dropped and counted (see
  * LintunGetSessionStats()), as Wintun drops them. Thread-safe.

@@ -82,18 +82,46 @@ static void put32(uint8_t *p, uint32_t v)
  * a packet can have; the result is folded back below 2^32 without changing
  * its value modulo 0xffff.
  */
+/*
+ * The ones' complement sum is independent of byte order (RFC 1071, 2.B):
+ * sum the data as native 32-bit words into a 64-bit accumulator, fold to 16
+ * bits, and swap once on a little-endian machine. The data is taken to start
+ * on a 16-bit word boundary, and an odd last byte is padded with zero, as
+ * before; only the speed changes (it was a byte-pair loop, a quarter of a
+ * forwarder's CPU time).
+ */
 uint32_t offload_csum_add(uint32_t sum, const void *data, size_t len)
 {
     const uint8_t *p = data;
-    uint64_t acc = sum;
+    uint64_t acc = 0;
+    uint32_t w[8];
 
-    for (; len >= 2; p += 2, len -= 2)
-        acc += (uint32_t)(p[0] << 8 | p[1]);
-    if (len)
-        acc += (uint32_t)p[0] << 8;
-    while (acc >> 32)
-        acc = (acc & 0xffffffffu) + (acc >> 32);
-    return (uint32_t)acc;
+    for (; len >= sizeof(w); p += sizeof(w), len -= sizeof(w)) {
+        memcpy(w, p, sizeof(w));
+        acc += (uint64_t)w[0] + w[1] + w[2] + w[3] + w[4] + w[5] + w[6] + w[7];
+    }
+    for (; len >= 4; p += 4, len -= 4) {
+        memcpy(w, p, 4);
+        acc += w[0];
+    }
+    if (len >= 2) {
+        uint16_t h;
+        memcpy(&h, p, 2);
+        acc += h;
+        p += 2;
+        len -= 2;
+    }
+    if (len) {
+        uint16_t h = 0;
+        memcpy(&h, p, 1); /* the byte at the lower address, the rest zero */
+        acc += h;
+    }
+    while (acc >> 16)
+        acc = (acc & 0xffff) + (acc >> 16);
+    uint64_t folded = be16toh((uint16_t)acc) + (uint64_t)sum;
+    while (folded >> 32)
+        folded = (folded & 0xffffffffu) + (folded >> 32);
+    return (uint32_t)folded;
 }
 
 /* Folds the carries back in; the caller inverts when it needs a checksum. */

@@ -18,8 +18,8 @@
  *     written with one system call; a super-packet still open after the call
  *     is "held back" and written when the next packet does not merge, when
  *     any thread of the process waits on a read-wait event or receives
- *     nothing, when the session ends, or by the flusher thread after
- *     TX_HOLD_NS at the latest.
+ *     nothing, when the session ends, or by the flusher thread within about
+ *     TX_HOLD_NS (tx.c).
  *
  * Locking and memory ordering.
  *   rx_lock guards the receive ring, rx_buf/rx_pending, the rx counters and
@@ -62,7 +62,7 @@
 #define EVENT_MAGIC 0x4c544556u   /* "LTEV" */
 #define VNET_HDR_LEN ((uint32_t)sizeof(struct virtio_net_hdr))
 #define RX_BUF_LEN (VNET_HDR_LEN + 0x10000u)
-#define TX_HOLD_NS 50000
+#define TX_HOLD_NS 100000
 
 struct adapter;
 struct session;

@@ -6,11 +6,14 @@
  * Held-back super-packets. A session whose coalescer still holds segments
  * after a send is put on the held list. The list is written out by any thread
  * that is about to wait or found nothing to receive (tx_flush_all), and by a
- * flusher thread, started on first use, that sleeps until the list is not
- * empty and then writes it out after TX_HOLD_NS. The flusher holds the list's
- * lock and only try-locks a session's tx_lock; a session busy in another
- * thread stays listed and is retried, so the flusher never waits for a
- * sender while holding the list (lock order tx_lock -> held_lock elsewhere).
+ * flusher thread, started on first use. Once woken, the flusher writes the
+ * list out every TX_HOLD_NS for as long as sends keep being held, and goes
+ * back to sleep only after FLUSHER_LINGER rounds without any: waking it for
+ * every held super-packet cost a futex wake and a sleep per batch, more
+ * system calls than the batching saved. The flusher holds the list's lock
+ * and only try-locks a session's tx_lock; a session busy in another thread
+ * stays listed and is retried, so the flusher never waits for a sender while
+ * holding the list (lock order tx_lock -> held_lock elsewhere).
  */
 #include <errno.h>
 #include <signal.h>
@@ -31,6 +34,11 @@ static pthread_cond_t held_cond = PTHREAD_COND_INITIALIZER;
 static struct session *held[HELD_MAX];
 static atomic_int held_count;
 static pthread_once_t flusher_once = PTHREAD_ONCE_INIT;
+/* Guarded by held_lock: is the flusher running its rounds, was anything held since its last round? */
+static bool flusher_awake;
+static bool held_recently;
+
+#define FLUSHER_LINGER 100 /* rounds of TX_HOLD_NS: about 10 ms */
 
 /* ------------------------------------------------------------------------
  * Writing to the kernel
@@ -158,15 +166,22 @@ static void submit(struct session *s, const uint8_t *p, uint32_t n)
 static void *flusher_main(void *arg)
 {
     (void)arg;
+    int idle_rounds = 0;
     pthread_mutex_lock(&held_lock);
     for (;;) {
-        while (atomic_load(&held_count) == 0)
-            pthread_cond_wait(&held_cond, &held_lock);
+        if (idle_rounds >= FLUSHER_LINGER && atomic_load(&held_count) == 0) {
+            flusher_awake = false;
+            while (!flusher_awake)
+                pthread_cond_wait(&held_cond, &held_lock);
+            idle_rounds = 0;
+        }
+        held_recently = false;
         pthread_mutex_unlock(&held_lock);
         struct timespec d = {0, TX_HOLD_NS};
         nanosleep(&d, NULL);
         tx_flush_all();
         pthread_mutex_lock(&held_lock);
+        idle_rounds = held_recently ? 0 : idle_rounds + 1;
     }
     return NULL;
 }
@@ -199,8 +214,11 @@ static void hold(struct session *s)
         held[n] = s;
         atomic_store(&held_count, n + 1);
         s->held = true;
-        if (n == 0)
+        held_recently = true;
+        if (!flusher_awake) {
+            flusher_awake = true;
             pthread_cond_signal(&held_cond);
+        }
     }
     pthread_mutex_unlock(&held_lock);
     if (!s->held)
