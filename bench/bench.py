@@ -42,7 +42,7 @@ FWD_MODES = ["naive", "vnet", "veth", "lintun", "lintun:no-offload", "lintun:no-
              "lintun:passthrough"]
 RX_MODES = ["naive", "lintun", "lintun:no-offload"]
 TX_MODES = ["naive", "lintun", "lintun:no-offload", "lintun:no-coalesce"]
-ECHO_MODES = ["naive", "lintun"]
+ECHO_MODES = ["naive", "lintun", "example"]
 if os.environ.get("BENCH_MODES"):  # e.g. BENCH_MODES=naive,lintun for a partial run
     _keep = os.environ["BENCH_MODES"].split(",")
     FWD_MODES, RX_MODES, TX_MODES, ECHO_MODES = (
@@ -151,8 +151,8 @@ def ns_destroy():
 
 def conf_tun(ns, dev, local4, peer4, local6, peer6):
     """Addresses and routes toward the other side, inside ns only."""
-    ip(ns, "addr", "add", local4, "dev", dev)
-    ip(ns, "-6", "addr", "add", local6, "dev", dev, "nodad")
+    ip(ns, "addr", "replace", local4, "dev", dev)
+    ip(ns, "-6", "addr", "replace", local6, "dev", dev, "nodad")
     ip(ns, "link", "set", dev, "up")
     ip(ns, "route", "replace", peer4, "dev", dev)
     ip(ns, "-6", "route", "replace", peer6, "dev", dev)
@@ -398,12 +398,26 @@ def bench_latency(results):
             r = results.setdefault(mode, {"v4": [], "v6": []})
             log("  latency %-22s rep %d/%d" % (mode, rep + 1, REPS))
             try:
-                prog = "echo-lintun" if mode.startswith("lintun") else "echo-naive"
-                args = [os.path.join(BIN, prog), NS_A]
-                if ":" in mode:
-                    args.append(mode.split(":", 1)[1])
-                p = spawn(prog, args)
-                wait_ready(p)
+                if mode == "example":
+                    # examples/echo-responder.c, the one users copy: it polls the
+                    # ring a little before sleeping. It has no "ready" line: wait
+                    # for the addresses it adds.
+                    p = spawn("echo-responder", [os.path.join(BUILD, "examples", "echo-responder"),
+                                                 "btun", "--addr", "10.77.1.1/24", "--addr",
+                                                 "fd00:77:1::1/64", "--quiet"], ns=NS_A)
+                    deadline = time.time() + 10
+                    while "fd00:77:1::1" not in ip(NS_A, "addr", "show", "dev", "btun",
+                                                   check=False):
+                        if time.time() > deadline or p.poll() is not None:
+                            raise RuntimeError("echo-responder did not start")
+                        time.sleep(0.05)
+                else:
+                    prog = "echo-lintun" if mode.startswith("lintun") else "echo-naive"
+                    args = [os.path.join(BIN, prog), NS_A]
+                    if ":" in mode:
+                        args.append(mode.split(":", 1)[1])
+                    p = spawn(prog, args)
+                    wait_ready(p)
                 conf_tun(NS_A, "btun", "10.77.1.1/24", "10.77.2.0/24", "fd00:77:1::1/64",
                          "fd00:77:2::/64")
                 for fam, target in (("v4", "10.77.2.5"), ("v6", "fd00:77:2::5")):

@@ -12,12 +12,14 @@
 
 #define BENCH_RING_CAPACITY 0x400000 /* 4 MiB, as Wintun's example uses */
 
+/* Warnings and errors to stderr, stamped with the monotonic clock to match them to a run. */
 static void WINAPI bench_logger(WINTUN_LOGGER_LEVEL level, DWORD64 ts, const WCHAR *msg)
 {
     (void)ts;
     if (level == WINTUN_LOG_INFO)
         return;
-    fprintf(stderr, "lintun %s: %ls\n", level == WINTUN_LOG_ERR ? "error" : "warning", msg);
+    fprintf(stderr, "[%.6f] lintun %s: %ls\n", now_sec(),
+            level == WINTUN_LOG_ERR ? "error" : "warning", msg);
 }
 
 /* "default", "no-offload", "no-coalesce", "passthrough" -> LINTUN_SESSION_* flags, or -1. */

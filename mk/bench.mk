@@ -15,7 +15,9 @@ bench:
 	$(Q)$(MAKE) --no-print-directory bench-build
 	$(Q)QUICK="$(QUICK)" REPS="$(REPS)" sh bench/run.sh $(B)
 
-bench-build: lib $(BENCH_RAW_BINS) $(BENCH_LINTUN_BINS)
+# The latency benchmark also runs the echo responder users copy from examples/.
+bench-build: lib $(BENCH_RAW_BINS) $(BENCH_LINTUN_BINS) \
+	$(patsubst examples/%.c,$(B)/examples/%,$(wildcard examples/echo-responder.c))
 
 $(BENCH_RAW_BINS): $(B)/bench/%: bench/%.c bench/bench.h
 	@mkdir -p $(@D)
