@@ -20,7 +20,8 @@ void log_msg(WINTUN_LOGGER_LEVEL level, const char *fmt, ...)
 
 /*
  * Log "<what>: <strerror(err)> (Code 0x%08X)" at WINTUN_LOG_ERR, with err the
- * positive errno, and set the last error to code. Returns code.
+ * positive errno (for the text) and code the Windows code (printed, and set
+ * as the last error). Returns code.
  */
 DWORD fail_errno(DWORD code, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 

@@ -105,7 +105,8 @@ DWORD fail_errno(DWORD code, int err, const char *fmt, ...)
     va_end(ap);
     char buf[256];
     const char *text = strerror_r(err, buf, sizeof(buf));
-    log_msg(WINTUN_LOG_ERR, "%s: %s (Code 0x%08X)", what, text, (unsigned)err);
+    /* As in Wintun's error lines, the code is the one GetLastError() returns. */
+    log_msg(WINTUN_LOG_ERR, "%s: %s (Code 0x%08X)", what, text, (unsigned)code);
     last_error = code;
     return code;
 }

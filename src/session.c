@@ -133,6 +133,31 @@ static int watch_creator(struct session *s, struct adapter *a)
     return 0;
 }
 
+/*
+ * Turn the carrier on and wait (up to 100 ms) until the kernel reports the
+ * link running: it activates the link's queueing asynchronously, and until
+ * then packets the system sends into the adapter are dropped, so a reply to
+ * the very first packet a program sends could be lost.
+ */
+static int carrier_on(struct session *s, struct adapter *a)
+{
+    int on = 1;
+    if (ioctl(s->tun_fd, TUNSETCARRIER, &on) < 0)
+        return -errno;
+    struct nl_sock *nl;
+    if (adapter_nl_open(a, &nl) < 0)
+        return 0; /* cannot watch; the carrier is on all the same */
+    struct nl_link link;
+    for (int i = 0; i < 1000; i++) {
+        int err = nl_link_get(nl, a->ifindex, &link);
+        if (err || (link.flags & IFF_RUNNING) || !(link.flags & IFF_UP))
+            break;
+        usleep(100);
+    }
+    nl_close(nl);
+    return 0;
+}
+
 static int lock_session(struct session *s, struct adapter *a)
 {
     int saved, err = adapter_ns_enter(a, &saved);
@@ -244,9 +269,8 @@ static int session_open(struct session *s, struct adapter *a, DWORD capacity)
     if ((err = watch_creator(s, a)) < 0)
         return start_error(err, a, "Failed to watch the adapter's creator"), err;
     offload_probe(s);
-    int on = 1;
-    if (ioctl(s->tun_fd, TUNSETCARRIER, &on) < 0)
-        return err = -errno, start_error(err, a, "Failed to turn the carrier on"), err;
+    if ((err = carrier_on(s, a)) < 0)
+        return start_error(err, a, "Failed to turn the carrier on"), err;
     if ((err = make_event(s)) < 0)
         return start_error(err, a, "Failed to create the read-wait event"), err;
     if ((err = make_buffers(s, capacity)) < 0)

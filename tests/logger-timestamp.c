@@ -50,7 +50,7 @@ int main(void)
     CHECK_EQ(code, ERROR_ACCESS_DENIED);
     CHECK_EQ(GetLastError(), ERROR_ACCESS_DENIED);
     CHECK_EQ(seen_level, WINTUN_LOG_ERR);
-    CHECK(wcscmp(seen, L"Failed to test: Operation not permitted (Code 0x00000001)") == 0);
+    CHECK(wcscmp(seen, L"Failed to test: Operation not permitted (Code 0x00000005)") == 0);
 
     /* Non-ASCII text survives the trip through UTF-8. */
     log_msg(WINTUN_LOG_INFO, "caf\xc3\xa9 \xe2\x82\xac");

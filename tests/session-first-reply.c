@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The very first packet a program sends after WintunStartSession gets its
+ * answer: the session does not return before the kernel runs the link (a
+ * reply sent while the carrier was still being activated used to be lost
+ * about half the time).
+ */
+#include "net.h"
+
+static unsigned short csum(const unsigned char *p, int n)
+{
+    unsigned s = 0;
+    for (int i = 0; i < n; i += 2)
+        s += (unsigned)(p[i] << 8 | p[i + 1]);
+    while (s >> 16)
+        s = (s & 0xffff) + (s >> 16);
+    return (unsigned short)~s;
+}
+
+static void send_echo(WINTUN_SESSION_HANDLE s)
+{
+    BYTE *p = WintunAllocateSendPacket(s, 28);
+    REQUIRE(p);
+    memset(p, 0, 28);
+    p[0] = 0x45, p[3] = 28, p[8] = 255, p[9] = 1;
+    memcpy(p + 12, "\x0a\x06\x07\x08\x0a\x06\x07\x07", 8);
+    unsigned short c = csum(p, 20);
+    p[10] = (BYTE)(c >> 8), p[11] = (BYTE)c;
+    p[20] = 8;
+    c = csum(p + 20, 8);
+    p[22] = (BYTE)(c >> 8), p[23] = (BYTE)c;
+    WintunSendPacket(s, p);
+}
+
+static bool got_reply(WINTUN_SESSION_HANDLE s)
+{
+    double end = now_ms() + 500;
+    while (now_ms() < end) {
+        DWORD n;
+        BYTE *q = WintunReceivePacket(s, &n);
+        if (!q) {
+            WaitForSingleObject(WintunGetReadWaitEvent(s), 10);
+            continue;
+        }
+        bool hit = (q[0] >> 4) == 4 && q[9] == 1 && q[20] == 0;
+        WintunReleaseReceivePacket(s, q);
+        if (hit)
+            return true;
+    }
+    return false;
+}
+
+int main(void)
+{
+    require_netns();
+    int answered = 0;
+    for (int round = 0; round < 20; round++) {
+        WINTUN_ADAPTER_HANDLE a = WintunCreateAdapter(L"First", L"Test", NULL);
+        REQUIRE(a);
+        LINTUN_IP_ADDRESS addr;
+        REQUIRE(LintunParseAddress("10.6.7.7/24", &addr) && LintunAddAddress(a, &addr));
+        WINTUN_SESSION_HANDLE s = WintunStartSession(a, 0x400000);
+        REQUIRE(s);
+        send_echo(s);
+        answered += got_reply(s);
+        WintunEndSession(s);
+        WintunCloseAdapter(a);
+    }
+    CHECK_EQ(answered, 20);
+    return test_done();
+}
