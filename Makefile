@@ -126,13 +126,15 @@ install: lib $(TOOL_BINS)
 	install -m 0755 $(B)/lintun $(DESTDIR)$(BINDIR)/lintun
 	$(Q)$(MAKE) --no-print-directory install-extra
 
-uninstall:
+uninstall: uninstall-extra
 	rm -f $(DESTDIR)$(LIBDIR)/liblintun.so* $(DESTDIR)$(LIBDIR)/liblintun.a \
 		$(DESTDIR)$(INCLUDEDIR)/wintun.h $(DESTDIR)$(PKGCONFIGDIR)/lintun.pc $(DESTDIR)$(BINDIR)/lintun
 
 # Other makefiles (mk/*.mk) add to install-extra and bring their own targets.
-.PHONY: install-extra
+.PHONY: install-extra uninstall-extra
 install-extra::
+	@:
+uninstall-extra::
 	@:
 
 demo: all

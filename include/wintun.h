@@ -176,7 +176,7 @@ typedef void(WINAPI WINTUN_SEND_PACKET_FUNC)(WINTUN_SESSION_HANDLE Session, cons
  *   limits it to 127 bytes of UTF-8.
  * @TunnelType: 1 to 127 characters, at most 200 bytes of UTF-8. Kept with the
  *   adapter; `ip link` shows it in the interface alias
- *   "lintun {GUID} <TunnelType> Tunnel".
+ *   "lintun {GUID} <creator pid> <TunnelType> Tunnel".
  * @RequestedGUID: the adapter's GUID, or NULL for a random one.
  *
  * The adapter lives until WintunCloseAdapter() on this handle or until the
@@ -218,8 +218,10 @@ WINTUN_OPEN_ADAPTER_FUNC WintunOpenAdapter;
 /*
  * WintunCloseAdapter - release a handle; remove the adapter when the handle
  * came from WintunCreateAdapter(). NULL is allowed and does nothing.
- * A session started on this handle must be ended first; sessions in other
- * processes see ERROR_HANDLE_EOF within 100 ms. Never changes the last error.
+ * A session still running on this handle is ended first (with a warning in
+ * the log: end it yourself). Sessions in other processes see
+ * ERROR_HANDLE_EOF within 100 ms. A closed or invalid handle is logged and
+ * ignored. Never changes the last error.
  */
 WINTUN_CLOSE_ADAPTER_FUNC WintunCloseAdapter;
 
@@ -320,7 +322,8 @@ WINTUN_RECEIVE_PACKET_FUNC WintunReceivePacket;
  * WintunReleaseReceivePacket - give back a packet from WintunReceivePacket().
  * Any order is allowed; ring space comes back when every earlier packet has
  * been released too. A pointer that is not an outstanding received packet
- * is ignored and logged. Thread-safe.
+ * is ignored, logged, and sets ERROR_INVALID_PARAMETER (a bad Session sets
+ * ERROR_INVALID_HANDLE). Thread-safe.
  */
 WINTUN_RELEASE_RECEIVE_PACKET_FUNC WintunReleaseReceivePacket;
 
@@ -343,7 +346,10 @@ WINTUN_ALLOCATE_SEND_PACKET_FUNC WintunAllocateSendPacket;
  * receives nothing, or about 100 microseconds pass). Packets that are not a
  * well-formed IPv4 (20 bytes or more) or IPv6 (40 or more) packet, or whose
  * header length field exceeds the packet, are dropped and counted (see
- * LintunGetSessionStats()), as Wintun drops them. Thread-safe.
+ * LintunGetSessionStats()), as Wintun drops them. A pointer that is not an
+ * allocated, unsent packet is ignored, logged, and sets
+ * ERROR_INVALID_PARAMETER (a bad Session sets ERROR_INVALID_HANDLE).
+ * Thread-safe.
  */
 WINTUN_SEND_PACKET_FUNC WintunSendPacket;
 #endif /* !LINTUN_DYNAMIC */
@@ -486,6 +492,7 @@ BOOL LintunSetAdapterOwner(WINTUN_ADAPTER_HANDLE Adapter, DWORD Uid, DWORD Gid);
  *   ERROR_ACCESS_DENIED      the caller lacks CAP_NET_ADMIN
  *   ERROR_HANDLE_EOF         the interface is gone
  *   ERROR_NOT_FOUND          (deletions) no such address or route
+ *   ERROR_NOT_ENOUGH_MEMORY  out of memory
  *   ERROR_GEN_FAILURE        any other kernel error; the logger gets the
  *                            kernel's extended acknowledgement when it sent one
  * ------------------------------------------------------------------ */
@@ -514,7 +521,11 @@ BOOL LintunParseAddress(const char *Text, LINTUN_IP_ADDRESS *Address);
  */
 BOOL LintunFormatAddress(const LINTUN_IP_ADDRESS *Address, char *Buffer, size_t Size);
 
-/* Add an address; one that already exists is not an error. */
+/*
+ * Add an address; one that already exists is not an error. IPv6 addresses
+ * stay "tentative" (unusable) while no session runs: the link has no carrier
+ * until WintunStartSession turns it on.
+ */
 BOOL LintunAddAddress(WINTUN_ADAPTER_HANDLE Adapter, const LINTUN_IP_ADDRESS *Address);
 /* Remove an address; ERROR_NOT_FOUND when the adapter does not have it. */
 BOOL LintunDeleteAddress(WINTUN_ADAPTER_HANDLE Adapter, const LINTUN_IP_ADDRESS *Address);
@@ -575,7 +586,8 @@ typedef BOOL(LINTUN_ENUM_CALLBACK)(const LINTUN_ADAPTER_INFO *Info, LPARAM Param
  * LintunEnumAdapters - call Callback for every adapter of this library in the
  * caller's network namespace (what WintunEnumAdapters did before 0.14).
  * Needs no privileges. Returns TRUE (also when there are none), or FALSE
- * with ERROR_INVALID_PARAMETER (Callback NULL) or ERROR_GEN_FAILURE.
+ * with ERROR_INVALID_PARAMETER (Callback NULL), ERROR_NOT_ENOUGH_MEMORY or
+ * ERROR_GEN_FAILURE.
  */
 BOOL LintunEnumAdapters(LINTUN_ENUM_CALLBACK *Callback, LPARAM Param);
 #endif /* !LINTUN_DYNAMIC */

@@ -45,3 +45,4 @@ else
 install-extra::
 	@echo "man: $(SCDOC) is not installed; man pages not built or installed (apt-get install scdoc)"
 endif
+uninstall-extra:: uninstall-man

@@ -408,6 +408,37 @@ static void after_wake(struct session *s)
         session_check_creator(s, true);
 }
 
+static uint64_t monotonic_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* Block until the epoll set is ready or ms pass; a signal does not end it. */
+static DWORD wait_epoll(struct session *s, DWORD ms)
+{
+    uint64_t deadline = ms == INFINITE ? 0 : monotonic_ms() + ms;
+    for (;;) {
+        int timeout = -1;
+        if (ms != INFINITE) {
+            uint64_t now = monotonic_ms();
+            uint64_t left = now >= deadline ? 0 : deadline - now;
+            timeout = left > INT32_MAX ? INT32_MAX : (int)left;
+        }
+        struct pollfd p = {.fd = s->epoll_fd, .events = POLLIN};
+        int n = poll(&p, 1, timeout);
+        if (n > 0)
+            return WAIT_OBJECT_0;
+        if (n == 0)
+            return WAIT_TIMEOUT;
+        if (errno != EINTR) {
+            fail_sys(errno, "WaitForSingleObject: poll failed");
+            return WAIT_FAILED;
+        }
+    }
+}
+
 LINTUN_EXPORT DWORD LintunWaitForSingleObject(HANDLE handle, DWORD ms)
 {
     struct event *ev = (struct event *)handle;
@@ -418,19 +449,9 @@ LINTUN_EXPORT DWORD LintunWaitForSingleObject(HANDLE handle, DWORD ms)
     struct session *s = ev->session;
     tx_flush_all();
     atomic_fetch_add(&s->waiters, 1);
-    DWORD result = WAIT_OBJECT_0;
-    if (!signalled(s)) {
-        struct pollfd p = {.fd = s->epoll_fd, .events = POLLIN};
-        int timeout = ms == INFINITE ? -1 : ms > INT32_MAX ? INT32_MAX : (int)ms;
-        int n;
-        do
-            n = poll(&p, 1, timeout);
-        while (n < 0 && errno == EINTR && timeout < 0);
-        if (n == 0)
-            result = WAIT_TIMEOUT;
-        else
-            after_wake(s);
-    }
+    DWORD result = signalled(s) ? WAIT_OBJECT_0 : wait_epoll(s, ms);
+    if (result == WAIT_OBJECT_0)
+        after_wake(s);
     atomic_fetch_sub(&s->waiters, 1);
     return result;
 }
