@@ -1,0 +1,109 @@
+# SPDX-License-Identifier: MIT
+"""Fixtures for the wintun tests. tests/python.sh runs the whole session in a
+network namespace of its own (unshare -n), so adapters, addresses and routes
+made here never reach the host; each test still gets its own adapter name
+and subnet so the tests do not see each other's traffic."""
+import itertools
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+import wintun
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+_serial = itertools.count(1)
+
+
+def in_own_namespace() -> bool:
+    """True when this process is not in the network namespace tests/python.sh
+    started from (it passes that namespace's id in LINTUN_OUTER_NETNS)."""
+    outer = os.environ.get("LINTUN_OUTER_NETNS")
+    return bool(outer) and os.readlink("/proc/self/ns/net") != outer
+
+
+def pytest_sessionstart(session):
+    if not in_own_namespace():
+        pytest.exit("run the wintun tests through tests/python.sh (a network namespace of "
+                    "their own), never in the host's namespace", returncode=3)
+
+
+@pytest.fixture
+def net():
+    """A fresh /24 for this test: (adapter address with prefix, a peer in the subnet)."""
+    n = next(_serial)
+    return "10.66.%d.1/24" % n, "10.66.%d.2" % n
+
+
+@pytest.fixture
+def dev(request):
+    """An adapter with a name of its own, removed after the test."""
+    name = "pt%d" % next(_serial)
+    d = wintun.TunDevice(name, "pytest")
+    yield d
+    d.close()
+
+
+@pytest.fixture
+def updev(dev, net):
+    """An adapter with an IPv4 address, up."""
+    dev.add_address(net[0])
+    dev.up()
+    return dev
+
+
+def ping(target, count=1, wait=2, interval=0.2, v6=False):
+    args = ["ping", "-n", "-c", str(count), "-W", str(wait), "-i", str(interval), target]
+    if v6:
+        args.insert(1, "-6")
+    return subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def ping_background(target, count=5, interval=0.2, v6=False):
+    args = ["ping", "-n", "-c", str(count), "-i", str(interval), "-W", "1", target]
+    if v6:
+        args.insert(1, "-6")
+    return subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def read_packet(dev, timeout=5.0):
+    """The next packet, waiting up to timeout seconds; None if none came."""
+    deadline = time.monotonic() + timeout
+    while True:
+        p = dev.read()
+        if p is not None:
+            return p
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return None
+        dev.wait_read_event(left)
+
+
+def read_icmp_request(dev, timeout=5.0):
+    """The next ICMP/ICMPv6 echo request, skipping other packets (IPv6 chatter)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        p = read_packet(dev, deadline - time.monotonic())
+        if p and ((p[0] >> 4 == 4 and p[9] == 1) or (p[0] >> 4 == 6 and p[6] == 58 and p[40] == 128)):
+            return p
+    return None
+
+
+def link_exists(ifname) -> bool:
+    return subprocess.run(["ip", "link", "show", "dev", ifname], stdout=subprocess.DEVNULL,
+                          stderr=subprocess.DEVNULL).returncode == 0
+
+
+def wait_not_tentative(ifname, timeout=5.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        out = subprocess.run(["ip", "-6", "addr", "show", "dev", ifname, "tentative"],
+                             stdout=subprocess.PIPE, text=True).stdout
+        if "inet6" not in out:
+            return
+        time.sleep(0.05)
+
+
+sys.path.insert(0, os.path.join(ROOT, "examples"))
