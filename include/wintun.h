@@ -132,7 +132,10 @@ typedef enum {
  * Called by the library's logger. Level is a WINTUN_LOGGER_LEVEL; Timestamp
  * counts 100-ns intervals since 1601-01-01 UTC; Message is at most 1023
  * characters (longer ones are cut and end in "..."). It may be called from
- * several threads at once: serialize inside the callback if needed.
+ * several threads at once (serialize inside the callback if needed), also
+ * from the library's own flusher thread, and sometimes while the library
+ * holds a session's internal lock: the callback must not call back into the
+ * library, nor wait for another thread that may be calling into it.
  */
 typedef void(WINAPI WINTUN_LOGGER_CALLBACK)(WINTUN_LOGGER_LEVEL Level, DWORD64 Timestamp,
                                              const WCHAR *Message);

@@ -510,12 +510,21 @@ static bool tcp_continues(const struct offload_coalescer *c, const uint8_t *tcp)
            same(first, tcp, 18, c->hdr_len - c->l4_off);
 }
 
+/*
+ * The kernel refuses a UDP super-packet of more than UDP_MAX_SEGMENTS
+ * datagrams (virtio_net_hdr_to_skb: 64 before Linux 6.2, 128 since) with
+ * EINVAL; the older, smaller limit holds everywhere.
+ */
+#define UDP_SEGMENTS_MAX 64
+
 static bool seg_continues(const struct offload_coalescer *c, const uint8_t *pkt,
                           const struct seg_info *s)
 {
     size_t ip_total = c->len - OFFLOAD_VNET_HDR_LEN + s->payload;
 
     if (c->closed || s->gso_type != c->gso_type || s->pi.hdr_len != c->hdr_len)
+        return false;
+    if (s->pi.proto == PROTO_UDP && c->segments >= UDP_SEGMENTS_MAX)
         return false;
     if (s->payload > c->gso_size || ip_total > IP_MAX_LEN || c->len + s->payload > c->cap)
         return false;

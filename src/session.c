@@ -77,6 +77,7 @@ static void offload_probe(struct session *s)
         log_msg(WINTUN_LOG_WARN, "Failed to turn offload off: %s", strerror(errno));
     s->coalesce = (s->offload & TUN_F_TSO4) && !(s->flags & LINTUN_SESSION_NO_COALESCE) &&
                   !(s->flags & LINTUN_SESSION_PASSTHROUGH);
+    s->coalesce_udp = s->coalesce && (s->offload & TUN_F_USO4);
 }
 
 /* Attach a queue: the creator re-attaches its own, others attach a new one. */
@@ -232,10 +233,14 @@ static void session_free(struct session *s)
             ioctl(s->tun_fd, TUNSETQUEUE, &ifr);
         }
     }
-    int fds[] = {s->event_fd, s->epoll_fd, s->creator_fd, s->lock_fd};
-    for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
-        if (fds[i] >= 0)
-            close(fds[i]);
+    /* Cleared, not just closed: a late waiter still holding the (retired)
+     * struct must not touch a descriptor number that is reused elsewhere. */
+    int *fds[] = {&s->event_fd, &s->epoll_fd, &s->creator_fd, &s->lock_fd};
+    for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
+        if (*fds[i] >= 0)
+            close(*fds[i]);
+        *fds[i] = -1;
+    }
     ring_free(&s->rx);
     ring_free(&s->tx);
     free(s->rx_buf);
@@ -448,6 +453,9 @@ LINTUN_EXPORT DWORD LintunWaitForSingleObject(HANDLE handle, DWORD ms)
     }
     struct session *s = ev->session;
     tx_flush_all();
+    /* Registered first, then checked: WintunEndSession sets ending first,
+     * then waits for waiters to leave, so either it waits for us or we see
+     * ending here and never touch its descriptors. */
     atomic_fetch_add(&s->waiters, 1);
     DWORD result = signalled(s) ? WAIT_OBJECT_0 : wait_epoll(s, ms);
     if (result == WAIT_OBJECT_0)

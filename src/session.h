@@ -103,7 +103,8 @@ struct session {
     struct offload_coalescer co;
     uint8_t *co_buf;
     bool held;               /* on the held list (tx.c) */
-    bool coalesce;           /* off after a kernel refused a super-packet */
+    bool coalesce;           /* off after a kernel refused a TCP super-packet */
+    bool coalesce_udp;       /* off after a kernel refused a UDP super-packet */
     LINTUN_SESSION_STATS tx_stats;
 };
 

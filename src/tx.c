@@ -109,10 +109,15 @@ static void write_coalesced(struct session *s)
     size_t len = offload_coalesce_finish(co);
     int err = write_raw(s, co->buf, len);
     if (err == -EINVAL && segs > 1) {
-        /* Some kernels refuse coalesced writes: stop coalescing, log once. */
-        log_msg(WINTUN_LOG_WARN,
-                "The kernel refused a coalesced write; sending packets one by one from now on");
-        s->coalesce = false;
+        /* Some kernels refuse coalesced writes: stop coalescing that kind
+         * (UDP or TCP), log once, and send these segments one by one. */
+        bool udp = co->gso_type == VIRTIO_NET_HDR_GSO_UDP_L4;
+        log_msg(WINTUN_LOG_WARN, "The kernel refused a coalesced %s write; sending %s packets "
+                "one by one from now on", udp ? "UDP" : "TCP", udp ? "UDP" : "TCP");
+        if (udp)
+            s->coalesce_udp = false;
+        else
+            s->coalesce = false;
         uint8_t *scratch = malloc(0x10000);
         if (!scratch || offload_split((const struct virtio_net_hdr *)(const void *)co->buf,
                                       co->buf + VNET_HDR_LEN, len - VNET_HDR_LEN, emit_plain, s,
@@ -142,14 +147,13 @@ static void submit(struct session *s, const uint8_t *p, uint32_t n)
         count_sent(s, write_packet(s, NULL, p, n), 1, n);
         return;
     }
-    switch (offload_coalesce_add(&s->co, p, n, (s->offload & TUN_F_USO4) != 0)) {
+    switch (offload_coalesce_add(&s->co, p, n, s->coalesce_udp)) {
     case OFFLOAD_MERGED:
     case OFFLOAD_STARTED:
         return;
     case OFFLOAD_FLUSH_FIRST:
         write_coalesced(s);
-        if (s->coalesce &&
-            offload_coalesce_add(&s->co, p, n, (s->offload & TUN_F_USO4) != 0) == OFFLOAD_STARTED)
+        if (s->coalesce && offload_coalesce_add(&s->co, p, n, s->coalesce_udp) == OFFLOAD_STARTED)
             return;
         break;
     case OFFLOAD_NOT_COALESCABLE:
