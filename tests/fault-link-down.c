@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Fault: the interface is set down (administratively, by someone else, with
+ * `ip link set down`) while the program sends and receives. Sends are
+ * dropped by the kernel and counted in TxDroppedKernel (within 100 ms of the
+ * change), Allocate/Send keep working, receives see ERROR_NO_MORE_ITEMS, no
+ * crash. Set up again, traffic resumes both ways. Every packet sent is
+ * accounted for: arrived + TxDroppedKernel + socket drops. No descriptor,
+ * thread or interface is left.
+ */
+#include <dirent.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include "net.h"
+#include "offload-pkt.h"
+
+/* Descriptors, threads and interfaces, before and after (leak checks). */
+static int count_entries(const char *path)
+{
+    DIR *d = opendir(path);
+    int n = 0;
+    if (!d)
+        return -1;
+    for (struct dirent *e; (e = readdir(d));)
+        n += e->d_name[0] != '.';
+    closedir(d);
+    return n;
+}
+static int fd_count(void) { return count_entries("/proc/self/fd") - 1; /* opendir's own */ }
+static int task_count(void) { return count_entries("/proc/self/task"); }
+static int link_count(void)
+{
+    FILE *f = popen("ip -o link show | wc -l", "r");
+    int n = -1;
+    if (f && fscanf(f, "%d", &n) != 1)
+        n = -1;
+    if (f)
+        pclose(f);
+    return n;
+}
+struct baseline {
+    int fds, tasks;
+};
+static struct baseline baseline_take(void) { return (struct baseline){fd_count(), task_count()}; }
+/* The library's send flusher is a process-lifetime daemon started on the
+ * first coalesced send: one thread more than the baseline is allowed (and
+ * one more under ThreadSanitizer, whose runtime starts a thread of its own). */
+#ifdef __SANITIZE_THREAD__
+#define EXTRA_THREADS 2
+#else
+#define EXTRA_THREADS 1
+#endif
+static void baseline_check(struct baseline b)
+{
+    CHECK_EQ(fd_count(), b.fds);
+    int extra = task_count() - b.tasks;
+    if (extra < 0 || extra > EXTRA_THREADS)
+        FAILF("%d threads more than at the start (the flusher accounts for 1)", extra);
+    CHECK_EQ(link_count(), 1);
+}
+
+static WINTUN_SESSION_HANDLE sess;
+static atomic_bool stop;
+static atomic_ullong sent, full, rx, sink_rx, kernel_tx;
+static atomic_uint bad_err;
+
+static void *sender(void *arg)
+{
+    uint8_t pkt[256];
+    (void)arg;
+    for (uint32_t seq = 0; !atomic_load(&stop); seq++) {
+        struct tpkt t;
+        tpkt_init(&t, 4, 17);
+        memcpy(t.src, "\x0a\x2c\x00\x02", 4);
+        memcpy(t.dst, "\x0a\x2c\x00\x01", 4);
+        t.sport = 1000;
+        t.dport = 7000;
+        t.payload = (const uint8_t *)&seq;
+        t.plen = sizeof(seq);
+        size_t n = tpkt_build(&t, pkt);
+        BYTE *p = WintunAllocateSendPacket(sess, (DWORD)n);
+        if (!p) {
+            if (GetLastError() == ERROR_BUFFER_OVERFLOW)
+                atomic_fetch_add(&full, 1);
+            else
+                atomic_store(&bad_err, GetLastError());
+            usleep(100);
+            continue;
+        }
+        memcpy(p, pkt, n);
+        WintunSendPacket(sess, p);
+        atomic_fetch_add(&sent, 1);
+        usleep(100);
+    }
+    return NULL;
+}
+
+static void *receiver(void *arg)
+{
+    (void)arg;
+    while (!atomic_load(&stop)) {
+        DWORD n;
+        BYTE *p = WintunReceivePacket(sess, &n);
+        if (p) {
+            atomic_fetch_add(&rx, 1);
+            WintunReleaseReceivePacket(sess, p);
+            continue;
+        }
+        if (GetLastError() != ERROR_NO_MORE_ITEMS)
+            atomic_store(&bad_err, GetLastError());
+        WaitForSingleObject(WintunGetReadWaitEvent(sess), 20);
+    }
+    return NULL;
+}
+
+static void *kernel_side(void *arg)
+{
+    int s = *(int *)arg;
+    int out = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    char buf[64] = {0};
+    while (!atomic_load(&stop)) {
+        ssize_t n = recv_timeout(s, buf, sizeof(buf), 0);
+        if (n > 0)
+            atomic_fetch_add(&sink_rx, 1);
+        if (udp4_send(out, "10.44.0.2", 9000, buf, 32) > 0) /* fails while down: no route */
+            atomic_fetch_add(&kernel_tx, 1);
+        usleep(200);
+    }
+    close(out);
+    return NULL;
+}
+
+static LINTUN_SESSION_STATS stats(void)
+{
+    LINTUN_SESSION_STATS st;
+    REQUIRE(LintunGetSessionStats(sess, &st));
+    return st;
+}
+
+int main(void)
+{
+    require_netns();
+    WintunSetLogger(test_logger);
+    struct baseline b = baseline_take();
+    WINTUN_ADAPTER_HANDLE a = WintunCreateAdapter(L"Downer", L"Test", NULL);
+    REQUIRE(a);
+    sh("sysctl -qw net.ipv6.conf.Downer.disable_ipv6=1");
+    sess = WintunStartSession(a, 0x20000);
+    REQUIRE(sess);
+    REQUIRE(sh("ip addr add 10.44.0.1/24 dev Downer") == 0);
+    int sink = udp4_bind("10.44.0.1", 7000);
+    int big = 8 << 20;
+    setsockopt(sink, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof(big));
+    pthread_t t[3];
+    pthread_create(&t[0], NULL, sender, NULL);
+    pthread_create(&t[1], NULL, receiver, NULL);
+    pthread_create(&t[2], NULL, kernel_side, &sink);
+
+    for (int round = 0; round < 2; round++) {
+        usleep(300000);
+        unsigned long long s0 = sink_rx, r0 = rx;
+        CHECK(s0 > 0 && r0 > 0);
+        LINTUN_SESSION_STATS before = stats();
+        REQUIRE(sh("ip link set Downer down") == 0);
+        double t0 = now_ms();
+        while (stats().TxDroppedKernel == before.TxDroppedKernel && now_ms() < t0 + 1000)
+            usleep(1000);
+        double seen = now_ms() - t0;
+        if (seen > 100)
+            FAILF("no send counted as dropped by the kernel %.1f ms after the link went down",
+                  seen);
+        usleep(300000);
+        unsigned long long s1 = sink_rx, r1 = rx;
+        usleep(200000);
+        CHECK_EQ(sink_rx, s1); /* nothing gets through while down */
+        CHECK_EQ(rx, r1);
+        LINTUN_SESSION_STATS down = stats();
+        printf("round %d: down after %.1f ms: TxDroppedKernel %llu -> %llu\n", round, seen,
+               (unsigned long long)before.TxDroppedKernel,
+               (unsigned long long)down.TxDroppedKernel);
+        REQUIRE(sh("ip link set Downer up") == 0);
+        /* The subnet route comes back with the link. */
+        t0 = now_ms();
+        while ((sink_rx == s1 || rx == r1) && now_ms() < t0 + 2000)
+            usleep(1000);
+        printf("round %d: up again, traffic back after %.1f ms (both ways)\n", round,
+               now_ms() - t0);
+        CHECK(sink_rx > s1);
+        CHECK(rx > r1);
+    }
+    atomic_store(&stop, true);
+    for (int i = 0; i < 3; i++)
+        pthread_join(t[i], NULL);
+    usleep(100000);
+    char buf[64];
+    while (recv_timeout(sink, buf, sizeof(buf), 100) > 0)
+        sink_rx++;
+    LINTUN_SESSION_STATS st = stats();
+    CHECK_EQ(bad_err, 0);
+    CHECK_EQ(st.TxRingFull, full);
+    CHECK_EQ(st.TxDroppedInvalid, 0);
+    /* Every sent packet: arrived, or refused by the kernel (no socket drops
+     * with an 8 MiB buffer at this rate). */
+    CHECK_EQ(sink_rx + st.TxDroppedKernel, sent);
+    printf("sent %llu, arrived %llu, TxDroppedKernel %llu, ring full %llu; received %llu\n",
+           (unsigned long long)sent, (unsigned long long)sink_rx,
+           (unsigned long long)st.TxDroppedKernel, (unsigned long long)full,
+           (unsigned long long)rx);
+    close(sink);
+    WintunEndSession(sess);
+    WintunCloseAdapter(a);
+    baseline_check(b);
+    return test_done();
+}

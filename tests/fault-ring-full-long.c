@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Fault: the receive ring stays full for 2 s because the program holds every
+ * packet it received. Meanwhile the kernel keeps sending (its queue holds the
+ * packets) and a second thread waits on the read-wait event and tries to
+ * receive: it gets ERROR_NO_MORE_ITEMS at once and must not busy-loop (its
+ * CPU time over the 2 s is measured). Releasing the packets makes the pending
+ * ones arrive (the first within 100 ms), in order, none lost: received ==
+ * sent and the kernel dropped nothing. No descriptor, thread or interface is
+ * left.
+ */
+#include <dirent.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include "net.h"
+
+/* Descriptors, threads and interfaces, before and after (leak checks). */
+static int count_entries(const char *path)
+{
+    DIR *d = opendir(path);
+    int n = 0;
+    if (!d)
+        return -1;
+    for (struct dirent *e; (e = readdir(d));)
+        n += e->d_name[0] != '.';
+    closedir(d);
+    return n;
+}
+static int fd_count(void) { return count_entries("/proc/self/fd") - 1; /* opendir's own */ }
+static int task_count(void) { return count_entries("/proc/self/task"); }
+static int link_count(void)
+{
+    FILE *f = popen("ip -o link show | wc -l", "r");
+    int n = -1;
+    if (f && fscanf(f, "%d", &n) != 1)
+        n = -1;
+    if (f)
+        pclose(f);
+    return n;
+}
+struct baseline {
+    int fds, tasks;
+};
+static struct baseline baseline_take(void) { return (struct baseline){fd_count(), task_count()}; }
+/* The library's send flusher is a process-lifetime daemon started on the
+ * first coalesced send: one thread more than the baseline is allowed (and
+ * one more under ThreadSanitizer, whose runtime starts a thread of its own). */
+#ifdef __SANITIZE_THREAD__
+#define EXTRA_THREADS 2
+#else
+#define EXTRA_THREADS 1
+#endif
+static void baseline_check(struct baseline b)
+{
+    CHECK_EQ(fd_count(), b.fds);
+    int extra = task_count() - b.tasks;
+    if (extra < 0 || extra > EXTRA_THREADS)
+        FAILF("%d threads more than at the start (the flusher accounts for 1)", extra);
+    CHECK_EQ(link_count(), 1);
+}
+
+#define PAYLOAD 1000
+#define FIRST 200   /* sent before the hold: more than the ring takes */
+#define DURING 200  /* sent during the hold: the kernel queue (500) keeps them */
+
+static WINTUN_SESSION_HANDLE sess;
+static atomic_bool stop;
+static atomic_int waiter_got, waiter_wakes;
+static double waiter_cpu_ms;
+static DWORD waiter_err;
+
+static double thread_cpu_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static void *waiter(void *arg)
+{
+    (void)arg;
+    double c0 = thread_cpu_ms();
+    while (!atomic_load(&stop)) {
+        DWORD n;
+        BYTE *p = WintunReceivePacket(sess, &n);
+        if (p) {
+            atomic_fetch_add(&waiter_got, 1); /* should not happen: ring full */
+            WintunReleaseReceivePacket(sess, p);
+            continue;
+        }
+        if (GetLastError() != ERROR_NO_MORE_ITEMS) {
+            waiter_err = GetLastError();
+            break;
+        }
+        WaitForSingleObject(WintunGetReadWaitEvent(sess), 200);
+        atomic_fetch_add(&waiter_wakes, 1);
+    }
+    waiter_cpu_ms = thread_cpu_ms() - c0;
+    return NULL;
+}
+
+static long long link_tx_dropped(void)
+{
+    char buf[4096];
+    FILE *f = popen("ip -s -j link show dev Holder", "r");
+    size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
+    if (f)
+        pclose(f);
+    buf[n] = 0;
+    char *p = strstr(buf, "\"tx\":{");
+    p = p ? strstr(p, "\"dropped\":") : NULL;
+    return p ? atoll(p + 10) : -1;
+}
+
+/* Our packets carry a 4-byte sequence number after the UDP header. */
+static int seq_of(const BYTE *p, DWORD n)
+{
+    int v;
+    if (n != 28 + PAYLOAD || p[0] != 0x45 || p[9] != 17)
+        return -1;
+    memcpy(&v, p + 28, 4);
+    return v;
+}
+
+int main(void)
+{
+    require_netns();
+    WintunSetLogger(test_logger);
+    struct baseline b = baseline_take();
+    WINTUN_ADAPTER_HANDLE a = WintunCreateAdapter(L"Holder", L"Test", NULL);
+    REQUIRE(a);
+    sh("sysctl -qw net.ipv6.conf.Holder.disable_ipv6=1");
+    sess = WintunStartSession(a, 0x20000);
+    REQUIRE(sess);
+    REQUIRE(sh("ip addr add 10.43.0.1/24 dev Holder") == 0);
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    uint8_t buf[PAYLOAD] = {0};
+    long long drop0 = link_tx_dropped();
+    int sent = 0;
+    for (; sent < FIRST; sent++) {
+        memcpy(buf, &sent, 4);
+        REQUIRE(udp4_send(fd, "10.43.0.2", 9000, buf, sizeof(buf)) == sizeof(buf));
+    }
+    usleep(50000);
+
+    /* Receive until the ring is full; hold everything. */
+    static BYTE *held[1024];
+    int nheld = 0, next = 0;
+    for (;;) {
+        DWORD n;
+        BYTE *p = WintunReceivePacket(sess, &n);
+        if (!p) {
+            CHECK_EQ(GetLastError(), ERROR_NO_MORE_ITEMS);
+            break;
+        }
+        CHECK_EQ(seq_of(p, n), next);
+        next++;
+        held[nheld++] = p;
+    }
+    printf("holding %d packets (the ring is full)\n", nheld);
+    CHECK(nheld > 50 && nheld < FIRST);
+
+    pthread_t t;
+    pthread_create(&t, NULL, waiter, NULL);
+    double t0 = now_ms();
+    for (; sent < FIRST + DURING; sent++) {
+        memcpy(buf, &sent, 4);
+        REQUIRE(udp4_send(fd, "10.43.0.2", 9000, buf, sizeof(buf)) == sizeof(buf));
+        usleep(5000);
+    }
+    while (now_ms() < t0 + 2000)
+        usleep(10000);
+    atomic_store(&stop, true);
+    pthread_join(t, NULL);
+    printf("waiter over 2 s: %.1f ms CPU, %d wake-ups, %d packets\n", waiter_cpu_ms,
+           atomic_load(&waiter_wakes), atomic_load(&waiter_got));
+    CHECK_EQ(waiter_err, 0);
+    CHECK_EQ(atomic_load(&waiter_got), 0);
+    if (waiter_cpu_ms > 100)
+        FAILF("the waiting thread used %.1f ms of CPU in 2 s: a busy loop", waiter_cpu_ms);
+    CHECK(atomic_load(&waiter_wakes) <= 30); /* ~10 timeouts of 200 ms, a few spurious */
+
+    /* Release out of order (newest first); the pending packets then arrive. */
+    double r0 = now_ms(), first = -1;
+    for (int i = nheld - 1; i >= 0; i--)
+        WintunReleaseReceivePacket(sess, held[i]);
+    while (next < sent && now_ms() < r0 + 3000) {
+        DWORD n;
+        BYTE *p = WintunReceivePacket(sess, &n);
+        if (!p) {
+            CHECK_EQ(GetLastError(), ERROR_NO_MORE_ITEMS);
+            WaitForSingleObject(WintunGetReadWaitEvent(sess), 50);
+            continue;
+        }
+        if (first < 0)
+            first = now_ms() - r0;
+        int v = seq_of(p, n);
+        if (v != next)
+            FAILF("packet %d arrived where %d was due", v, next);
+        next = v + 1;
+        WintunReleaseReceivePacket(sess, p);
+    }
+    printf("after the release: first packet in %.2f ms, %d of %d received\n", first, next, sent);
+    CHECK(first >= 0 && first < 100);
+    CHECK_EQ(next, sent);
+    CHECK_EQ(link_tx_dropped() - drop0, 0);
+    close(fd);
+    WintunEndSession(sess);
+    WintunCloseAdapter(a);
+    baseline_check(b);
+    return test_done();
+}
