@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: MIT
-# libFuzzer harnesses (fuzz/fuzz-*.c) over the pure offload code.
+# libFuzzer harnesses (fuzz/fuzz-*.c) over the pure code: offload (split,
+# coalesce, packet validation) and the Wintun ring (fuzz-ring).
 #   make fuzz-build             build them into $(FUZZ_B)/
 #   make fuzz                   run each for FUZZ_SECONDS (default 600)
 # Inputs the fuzzer finds go to $(FUZZ_B)/corpus/<name>/ (the committed seeds
@@ -11,14 +12,14 @@ FUZZ_SECONDS ?= 600
 FUZZ_MAX_LEN ?= 66000
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -fno-omit-frame-pointer \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-FUZZ_LIB_SRCS := src/offload.c
+FUZZ_LIB_SRCS := src/offload.c src/ring.c
 FUZZ_SRCS := $(wildcard fuzz/fuzz-*.c)
 FUZZ_BINS := $(FUZZ_SRCS:fuzz/%.c=$(FUZZ_B)/%)
 
 .PHONY: fuzz-build fuzz
 fuzz-build: $(FUZZ_BINS)
 
-$(FUZZ_B)/fuzz-%: fuzz/fuzz-%.c $(FUZZ_LIB_SRCS) src/offload.h
+$(FUZZ_B)/fuzz-%: fuzz/fuzz-%.c $(FUZZ_LIB_SRCS) src/offload.h src/ring.h
 	@mkdir -p $(@D)
 	$(call say,FUZZCC,$@)$(FUZZ_CC) $(CPPFLAGS_ALL) $(FUZZ_CFLAGS) $(WARN) -o $@ $< \
 		$(FUZZ_LIB_SRCS)
