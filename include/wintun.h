@@ -475,10 +475,16 @@ typedef struct _LINTUN_ADAPTER_INFO {
 BOOL LintunGetAdapterInfo(WINTUN_ADAPTER_HANDLE Adapter, LINTUN_ADAPTER_INFO *Info);
 
 /*
- * LintunSetAdapterOwner - let user Uid and group Gid start sessions on the
- * adapter without CAP_NET_ADMIN (the kernel's TUN owner and group), so a
- * program can drop privileges after setup and keep running. (uid_t)-1 /
- * (gid_t)-1 leave that one unset. Only on the creating handle.
+ * LintunSetAdapterOwner - let user Uid (and group Gid) start sessions on the
+ * adapter without CAP_NET_ADMIN, so a program can drop privileges after setup
+ * and keep running, as userspace WireGuard does.
+ * An adapter belongs to its creator's effective user from the start (the
+ * kernel's TUN owner), so nobody else without CAP_NET_ADMIN can attach to it
+ * (Wintun: only administrators). This call changes the owner to Uid and, when
+ * Gid is not (DWORD)-1, also sets the TUN group: the kernel then requires a
+ * process to be that user and in that group. (DWORD)-1 as Uid keeps the
+ * current owner (the kernel cannot unset an owner, so group-only access is
+ * not available). Only on the creating handle.
  * Returns TRUE, or FALSE with ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER
  * (not the creating handle), ERROR_ACCESS_DENIED, ERROR_GEN_FAILURE.
  */

@@ -375,6 +375,22 @@ static int validate_names(const WCHAR *name, const WCHAR *type, struct create_ar
     return 0;
 }
 
+/*
+ * A TUN device with neither owner nor group lets anyone who can open
+ * /dev/net/tun (mode 0666 on Debian) attach a queue to it. Wintun lets only
+ * administrators start sessions: so the device belongs to the creator's
+ * effective user, and everyone else needs CAP_NET_ADMIN, until
+ * LintunSetAdapterOwner hands it to another user. fd, or -errno (fd closed).
+ */
+static int tun_own(int fd)
+{
+    if (ioctl(fd, TUNSETOWNER, (unsigned long)geteuid()) == 0)
+        return fd;
+    int err = -errno;
+    close(fd);
+    return err;
+}
+
 /* Open /dev/net/tun and create the interface; the fd, or -errno. */
 static int tun_create(const char *name, char ifname[IFNAMSIZ])
 {
@@ -391,7 +407,7 @@ static int tun_create(const char *name, char ifname[IFNAMSIZ])
         ifr.ifr_flags = TUN_FLAGS | IFF_TUN_EXCL;
         if (ioctl(fd, TUNSETIFF, &ifr) == 0) {
             memcpy(ifname, ifr.ifr_name, IFNAMSIZ);
-            return fd;
+            return tun_own(fd);
         }
         if (errno != EBUSY || exact) {
             int err = errno == EBUSY ? -EEXIST : -errno;

@@ -36,7 +36,7 @@ int text_to_utf8(const WCHAR *in, size_t max_chars, char *out, size_t out_size)
         uint32_t c = (uint32_t)*in;
         if (++chars > max_chars)
             return -ENAMETOOLONG;
-        if (c < 0x20 || c == 0x7f || (c >= 0xd800 && c < 0xe000) || c > 0x10ffff)
+        if (c < 0x20 || (c >= 0x7f && c < 0xa0) || (c >= 0xd800 && c < 0xe000) || c > 0x10ffff)
             return -EINVAL;
         int n = put_utf8(c, out + used, out_size - 1 - used);
         if (n < 0)

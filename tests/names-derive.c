@@ -39,6 +39,9 @@ int main(void)
     CHECK_EQ(text_to_utf8(L"a\nb", 127, buf, sizeof(buf)), -EINVAL);
     WCHAR bad[] = {L'a', (WCHAR)0xd800, 0};
     CHECK_EQ(text_to_utf8(bad, 127, buf, sizeof(buf)), -EINVAL);
+    WCHAR c1[] = {L'a', (WCHAR)0x85, 0}; /* NEXT LINE, a C1 control character */
+    CHECK_EQ(text_to_utf8(c1, 127, buf, sizeof(buf)), -EINVAL);
+    CHECK_EQ(text_to_utf8(L"caf\u00e9", 127, buf, sizeof(buf)), 0);
     WCHAR big[] = {L'a', (WCHAR)0x110000, 0};
     CHECK_EQ(text_to_utf8(big, 127, buf, sizeof(buf)), -EINVAL);
     WCHAR long_name[129];
