@@ -84,8 +84,8 @@ static void put32(uint8_t *p, uint32_t v)
  */
 /*
  * The ones' complement sum is independent of byte order (RFC 1071, 2.B):
- * sum the data as native 32-bit words into a 64-bit accumulator, fold to 16
- * bits, and swap once on a little-endian machine. The data is taken to start
+ * sum the data as native 64-bit words into a 128-bit accumulator (add with
+ * carry), fold to 16 bits, and swap once on a little-endian machine. The data is taken to start
  * on a 16-bit word boundary, and an odd last byte is padded with zero, as
  * before; only the speed changes (it was a byte-pair loop, a quarter of a
  * forwarder's CPU time).
@@ -93,16 +93,24 @@ static void put32(uint8_t *p, uint32_t v)
 uint32_t offload_csum_add(uint32_t sum, const void *data, size_t len)
 {
     const uint8_t *p = data;
-    uint64_t acc = 0;
-    uint32_t w[8];
+    unsigned __int128 wide = 0; /* 64-bit words: the compiler adds with carry */
+    uint64_t q[4];
+    uint32_t w;
 
-    for (; len >= sizeof(w); p += sizeof(w), len -= sizeof(w)) {
-        memcpy(w, p, sizeof(w));
-        acc += (uint64_t)w[0] + w[1] + w[2] + w[3] + w[4] + w[5] + w[6] + w[7];
+    for (; len >= sizeof(q); p += sizeof(q), len -= sizeof(q)) {
+        memcpy(q, p, sizeof(q));
+        wide += (unsigned __int128)q[0] + q[1] + q[2] + q[3];
     }
+    for (; len >= 8; p += 8, len -= 8) {
+        memcpy(q, p, 8);
+        wide += q[0];
+    }
+    uint64_t acc = (uint64_t)wide, hi = (uint64_t)(wide >> 64);
+    acc += hi;
+    acc = (acc & 0xffffffffu) + (acc >> 32) + (acc < hi); /* end-around carries */
     for (; len >= 4; p += 4, len -= 4) {
-        memcpy(w, p, 4);
-        acc += w[0];
+        memcpy(&w, p, 4);
+        acc += w;
     }
     if (len >= 2) {
         uint16_t h;
