@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
 # libFuzzer harnesses (fuzz/fuzz-*.c) over the pure code: offload (split,
-# coalesce, packet validation) and the Wintun ring (fuzz-ring).
+# coalesce, packet validation), the Wintun ring (fuzz-ring) and the rtnetlink
+# reply parsers (fuzz-netlink, which also links src/netlink.c and libmnl).
 #   make fuzz-build             build them into $(FUZZ_B)/
 #   make fuzz                   run each for FUZZ_SECONDS (default 600)
 # Inputs the fuzzer finds go to $(FUZZ_B)/corpus/<name>/ (the committed seeds
@@ -23,6 +24,12 @@ $(FUZZ_B)/fuzz-%: fuzz/fuzz-%.c $(FUZZ_LIB_SRCS) src/offload.h src/ring.h
 	@mkdir -p $(@D)
 	$(call say,FUZZCC,$@)$(FUZZ_CC) $(CPPFLAGS_ALL) $(FUZZ_CFLAGS) $(WARN) -o $@ $< \
 		$(FUZZ_LIB_SRCS)
+
+# The netlink parsers need their own sources and libmnl.
+$(FUZZ_B)/fuzz-netlink: fuzz/fuzz-netlink.c src/netlink.c src/netlink.h
+	@mkdir -p $(@D)
+	$(call say,FUZZCC,$@)$(FUZZ_CC) $(CPPFLAGS_ALL) $(FUZZ_CFLAGS) $(WARN) -o $@ $< \
+		src/netlink.c -lmnl
 
 fuzz: fuzz-build
 	$(Q)for f in $(FUZZ_BINS); do \

@@ -65,7 +65,7 @@ uint32_t ring_space(const struct ring *r) { return wrap(r, r->head - r->tail - R
 uint8_t *ring_push(struct ring *r, uint32_t size)
 {
     uint32_t slot = ring_slot_size(size);
-    if (size > RING_SIZE_MASK || slot > ring_space(r))
+    if (size > RING_MAX_PACKET || slot > ring_space(r))
         return NULL;
     uint32_t off = r->tail;
     *slot_header(r, off) = size;

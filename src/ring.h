@@ -30,7 +30,9 @@
 #define RING_ALIGN 4u
 #define RING_DONE 0x80000000u
 #define RING_SIZE_MASK 0x0001ffffu
-#define RING_TRAILER (0x10000u + 2 * RING_ALIGN)
+/* The largest slot: an IP packet, or a passthrough read (virtio_net_hdr + 64 KiB). */
+#define RING_MAX_PACKET (0x10000u + 16u)
+#define RING_TRAILER (RING_MAX_PACKET + 2 * RING_ALIGN)
 
 struct ring {
     uint8_t *data;      /* Capacity + RING_TRAILER bytes */

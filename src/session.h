@@ -95,7 +95,8 @@ struct session {
     uint32_t rx_pending;     /* bytes in rx_buf not yet stored in the ring */
     bool rx_blocked;         /* tun_fd taken out of the epoll set until room frees */
     uint8_t *split_buf;      /* offload_split scratch */
-    uint64_t check_ns;       /* when the creator was last checked */
+    _Atomic uint64_t check_ns; /* when the creator was last checked */
+    atomic_bool creator_gone;  /* set once, by the thread that saw it */
     LINTUN_SESSION_STATS rx_stats;
 
     pthread_mutex_t tx_lock;

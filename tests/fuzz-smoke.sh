@@ -1,11 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# Short libFuzzer runs of each fuzz/ harness (FUZZ_SMOKE_SECONDS, default 30)
+# Short libFuzzer runs of each fuzz/ harness (FUZZ_SMOKE_SECONDS, default 12)
 # over a copy of its seed corpus. Skips (77) without clang or the libFuzzer
 # runtime; fails (1) on a finding, which is kept in build-fuzz/smoke-*.
 set -u
 cd "$(dirname "$0")/.." || exit 1
-secs=${FUZZ_SMOKE_SECONDS:-30}
+secs=${FUZZ_SMOKE_SECONDS:-12}
 cc=${FUZZ_CC:-clang}
 
 if ! command -v "$cc" >/dev/null 2>&1; then
