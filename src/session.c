@@ -199,7 +199,8 @@ static int make_buffers(struct session *s, DWORD capacity)
     s->rx_buf = malloc(RX_BUF_LEN);
     s->split_buf = malloc(0x10000);
     s->co_buf = malloc(RX_BUF_LEN);
-    if (!s->rx_buf || !s->split_buf || !s->co_buf)
+    s->tx_buf = calloc(1, RX_BUF_LEN);
+    if (!s->rx_buf || !s->split_buf || !s->co_buf || !s->tx_buf)
         return -ENOMEM;
     offload_coalescer_init(&s->co, s->co_buf, RX_BUF_LEN);
     return 0;
@@ -246,7 +247,8 @@ static void session_free(struct session *s)
     free(s->rx_buf);
     free(s->split_buf);
     free(s->co_buf);
-    s->rx_buf = s->split_buf = s->co_buf = NULL;
+    free(s->tx_buf);
+    s->rx_buf = s->split_buf = s->co_buf = s->tx_buf = NULL;
     s->magic = HANDLE_DEAD;
     s->event.magic = HANDLE_DEAD;
     handle_retire(s);

@@ -103,6 +103,7 @@ struct session {
     struct ring tx;
     struct offload_coalescer co;
     uint8_t *co_buf;
+    uint8_t *tx_buf;         /* a zero virtio_net_hdr, then one packet to write */
     bool held;               /* on the held list (tx.c) */
     bool coalesce;           /* off after a kernel refused a TCP super-packet */
     bool coalesce_udp;       /* off after a kernel refused a UDP super-packet */
