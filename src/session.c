@@ -81,7 +81,7 @@ static void offload_probe(struct session *s)
 }
 
 /* Attach a queue: the creator re-attaches its own, others attach a new one. */
-static int attach_queue(struct session *s, struct adapter *a)
+static int attach_queue(struct session *s, struct adapter *a, const struct nl_link *link)
 {
     if (a->creator) {
         struct ifreq ifr = {.ifr_flags = IFF_ATTACH_QUEUE};
@@ -91,16 +91,7 @@ static int attach_queue(struct session *s, struct adapter *a)
         s->owns_tun_fd = false;
         return 0;
     }
-    struct nl_sock *nl;
-    struct nl_link link;
-    int err = adapter_nl_open(a, &nl);
-    if (err)
-        return err;
-    err = nl_link_get(nl, a->ifindex, &link);
-    nl_close(nl);
-    if (err)
-        return err;
-    int saved;
+    int saved, err;
     if ((err = adapter_ns_enter(a, &saved)) < 0)
         return err;
     s->tun_fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC | O_NONBLOCK);
@@ -110,21 +101,22 @@ static int attach_queue(struct session *s, struct adapter *a)
         return err;
     s->owns_tun_fd = true;
     struct ifreq ifr = {.ifr_flags = TUN_FLAGS};
-    memcpy(ifr.ifr_name, link.ifname, IFNAMSIZ);
+    memcpy(ifr.ifr_name, link->ifname, IFNAMSIZ);
     return ioctl(s->tun_fd, TUNSETIFF, &ifr) < 0 ? -errno : 0;
 }
 
 /* Another process created the adapter: watch it, so its exit ends the adapter. */
-static int watch_creator(struct session *s, struct adapter *a)
+static int watch_creator(struct session *s, struct adapter *a, const struct nl_link *link)
 {
-    LINTUN_ADAPTER_INFO info;
-    if (a->creator || !LintunGetAdapterInfo((WINTUN_ADAPTER_HANDLE)a, &info))
+    DWORD pid = 0;
+    if (a->creator)
         return 0;
-    if (info.CreatorPid && (pid_t)info.CreatorPid != getpid()) {
-        s->creator_fd = (int)syscall(SYS_pidfd_open, (pid_t)info.CreatorPid, 0);
+    adapter_parse_alias_pid(link->alias, NULL, NULL, NULL, 0, &pid);
+    if (pid && (pid_t)pid != getpid()) {
+        s->creator_fd = (int)syscall(SYS_pidfd_open, (pid_t)pid, 0);
         if (s->creator_fd < 0)
             log_msg(WINTUN_LOG_WARN, "Cannot watch the creator of \"%ls\" (pid %u): %s",
-                    a->name, info.CreatorPid, strerror(errno));
+                    a->name, pid, strerror(errno));
     }
     /* Checked after the pidfd exists, so a creator dying in between is seen. */
     if (!adapter_creator_alive(a)) {
@@ -140,14 +132,11 @@ static int watch_creator(struct session *s, struct adapter *a)
  * then packets the system sends into the adapter are dropped, so a reply to
  * the very first packet a program sends could be lost.
  */
-static int carrier_on(struct session *s, struct adapter *a)
+static int carrier_on(struct session *s, struct adapter *a, struct nl_sock *nl)
 {
     int on = 1;
     if (ioctl(s->tun_fd, TUNSETCARRIER, &on) < 0)
         return -errno;
-    struct nl_sock *nl;
-    if (adapter_nl_open(a, &nl) < 0)
-        return 0; /* cannot watch; the carrier is on all the same */
     struct nl_link link;
     for (int i = 0; i < 1000; i++) {
         int err = nl_link_get(nl, a->ifindex, &link);
@@ -155,7 +144,6 @@ static int carrier_on(struct session *s, struct adapter *a)
             break;
         usleep(100);
     }
-    nl_close(nl);
     return 0;
 }
 
@@ -266,18 +254,36 @@ static DWORD start_error(int err, const struct adapter *a, const char *step)
     return fail_sys(-err, "%s", step);
 }
 
+/* The steps of a session start that need the kernel's view of the link. */
+static int open_queue(struct session *s, struct adapter *a, struct nl_sock *nl)
+{
+    struct nl_link link;
+    int err = nl_link_get(nl, a->ifindex, &link);
+    if (err)
+        return start_error(err, a, "Failed to read the interface"), err;
+    if ((err = attach_queue(s, a, &link)) < 0)
+        return start_error(err, a, "Failed to attach to the interface"), err;
+    if ((err = watch_creator(s, a, &link)) < 0)
+        return start_error(err, a, "Failed to watch the adapter's creator"), err;
+    offload_probe(s);
+    if ((err = carrier_on(s, a, nl)) < 0)
+        return start_error(err, a, "Failed to turn the carrier on"), err;
+    return 0;
+}
+
 static int session_open(struct session *s, struct adapter *a, DWORD capacity)
 {
     int err;
     if ((err = lock_session(s, a)) < 0)
         return start_error(err, a, "Failed to lock the session"), err;
-    if ((err = attach_queue(s, a)) < 0)
-        return start_error(err, a, "Failed to attach to the interface"), err;
-    if ((err = watch_creator(s, a)) < 0)
-        return start_error(err, a, "Failed to watch the adapter's creator"), err;
-    offload_probe(s);
-    if ((err = carrier_on(s, a)) < 0)
-        return start_error(err, a, "Failed to turn the carrier on"), err;
+    /* One netlink socket, in the adapter's namespace, serves the whole start. */
+    struct nl_sock *nl;
+    if ((err = adapter_nl_open(a, &nl)) < 0)
+        return start_error(err, a, "Failed to open a netlink socket"), err;
+    err = open_queue(s, a, nl);
+    nl_close(nl);
+    if (err)
+        return err;
     if ((err = make_event(s)) < 0)
         return start_error(err, a, "Failed to create the read-wait event"), err;
     if ((err = make_buffers(s, capacity)) < 0)
