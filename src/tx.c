@@ -53,20 +53,6 @@ static void write_failed(struct session *s, int err, uint32_t packets)
     s->tx_stats.TxDroppedKernel += packets;
 }
 
-/*
- * Write one packet behind a zero virtio_net_hdr. The packet is copied after
- * the header in tx_buf and written with one write(): a two-element writev()
- * of header and packet cost the kernel about 7% more per small packet
- * (measured: 446k against 417k packets per second), far more than the copy.
- */
-static int write_raw(struct session *s, const uint8_t *p, size_t n);
-
-static int write_packet(struct session *s, const uint8_t *p, size_t n)
-{
-    memcpy(s->tx_buf + VNET_HDR_LEN, p, n);
-    return write_raw(s, s->tx_buf, VNET_HDR_LEN + n);
-}
-
 static int write_raw(struct session *s, const uint8_t *p, size_t n)
 {
     s->tx_stats.TxWrites++;
@@ -75,6 +61,18 @@ static int write_raw(struct session *s, const uint8_t *p, size_t n)
         r = write(s->tun_fd, p, n);
     while (r < 0 && errno == EINTR);
     return r < 0 ? -errno : 0;
+}
+
+/*
+ * Write one packet behind a zero virtio_net_hdr. The packet is copied after
+ * the header in tx_buf and written with one write(): a two-element writev()
+ * of header and packet cost the kernel about 7% more per small packet
+ * (measured: 446k against 417k packets per second), far more than the copy.
+ */
+static int write_packet(struct session *s, const uint8_t *p, size_t n)
+{
+    memcpy(s->tx_buf + VNET_HDR_LEN, p, n);
+    return write_raw(s, s->tx_buf, VNET_HDR_LEN + n);
 }
 
 static void count_sent(struct session *s, int err, uint32_t packets, size_t bytes)
