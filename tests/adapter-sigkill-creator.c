@@ -7,38 +7,6 @@
 #include <signal.h>
 #include "net.h"
 
-/* Fork a creator that makes adapter `name`, then waits to be killed. */
-static pid_t spawn_creator(const WCHAR *name)
-{
-    int pipefd[2];
-    REQUIRE(pipe(pipefd) == 0);
-    pid_t pid = fork();
-    if (pid == 0) {
-        WINTUN_ADAPTER_HANDLE a = WintunCreateAdapter(name, L"Test", NULL);
-        char c = a ? 'y' : 'n';
-        if (write(pipefd[1], &c, 1) != 1)
-            _exit(1);
-        for (;;)
-            pause();
-    }
-    char c = 0;
-    REQUIRE(read(pipefd[0], &c, 1) == 1 && c == 'y');
-    close(pipefd[0]);
-    close(pipefd[1]);
-    return pid;
-}
-
-static bool link_gone_within(const char *ifname, double ms)
-{
-    double end = now_ms() + ms;
-    do {
-        if (sh("ip link show '%s' >/dev/null 2>&1", ifname) != 0)
-            return true;
-        usleep(5000);
-    } while (now_ms() < end);
-    return false;
-}
-
 static void alone(void)
 {
     pid_t pid = spawn_creator(L"Victim");

@@ -88,36 +88,6 @@ static void *kernel_flood(void *arg)
     return NULL;
 }
 
-static pid_t spawn_creator(const WCHAR *name)
-{
-    int pipefd[2];
-    REQUIRE(pipe2(pipefd, O_CLOEXEC) == 0);
-    pid_t pid = fork();
-    if (pid == 0) {
-        WINTUN_ADAPTER_HANDLE a = WintunCreateAdapter(name, L"Test", NULL);
-        char c = a ? 'y' : 'n';
-        if (write(pipefd[1], &c, 1) != 1)
-            _exit(1);
-        for (;;)
-            pause();
-    }
-    char c = 0;
-    REQUIRE(read(pipefd[0], &c, 1) == 1 && c == 'y');
-    close(pipefd[0]);
-    close(pipefd[1]);
-    return pid;
-}
-
-static bool link_gone_within(const char *ifname, double ms)
-{
-    double end = now_ms() + ms;
-    do {
-        if (sh("ip link show '%s' >/dev/null 2>&1", ifname) != 0)
-            return true;
-        usleep(2000);
-    } while (now_ms() < end);
-    return false;
-}
 
 static void round_once(int round)
 {

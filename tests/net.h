@@ -4,6 +4,7 @@
 #define LINTUN_TEST_NET_H
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdbool.h>
 #include <sys/wait.h>
@@ -88,6 +89,39 @@ static inline long session_recv_match(WINTUN_SESSION_HANDLE s, int proto, int dp
             return (long)n;
     }
     return -1;
+}
+
+/* Fork a creator that makes adapter `name`, then waits to be killed. */
+static inline pid_t spawn_creator(const WCHAR *name)
+{
+    int pipefd[2];
+    REQUIRE(pipe2(pipefd, O_CLOEXEC) == 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        WINTUN_ADAPTER_HANDLE a = WintunCreateAdapter(name, L"Test", NULL);
+        char c = a ? 'y' : 'n';
+        if (write(pipefd[1], &c, 1) != 1)
+            _exit(1);
+        for (;;)
+            pause();
+    }
+    char c = 0;
+    REQUIRE(read(pipefd[0], &c, 1) == 1 && c == 'y');
+    close(pipefd[0]);
+    close(pipefd[1]);
+    return pid;
+}
+
+/* Poll until the interface is gone, up to ms; whether it went. */
+static inline bool link_gone_within(const char *ifname, double ms)
+{
+    double end = now_ms() + ms;
+    do {
+        if (sh("ip link show '%s' >/dev/null 2>&1", ifname) != 0)
+            return true;
+        usleep(2000);
+    } while (now_ms() < end);
+    return false;
 }
 
 #endif
