@@ -16,6 +16,7 @@
 #include <time.h>
 #include "adapter.h"
 #include "log.h"
+#include "text.h"
 
 #define LOG_MAX_CHARS 1023
 /* 100-ns intervals between 1601-01-01 and 1970-01-01. */
@@ -48,13 +49,8 @@ static void widen_message(const char *in, WCHAR *out)
     size_t n = 0;
     const unsigned char *p = (const unsigned char *)in;
     while (*p && n < LOG_MAX_CHARS) {
-        uint32_t c = *p++;
-        int more = c >= 0xf0 ? 3 : c >= 0xe0 ? 2 : c >= 0xc0 ? 1 : 0;
-        if (more)
-            c &= 0x3f >> more;
-        for (; more && (*p & 0xc0) == 0x80; more--)
-            c = (c << 6) | (*p++ & 0x3f);
-        out[n++] = more ? 0xfffd : (WCHAR)c;
+        int32_t c = text_utf8_next(&p);
+        out[n++] = c < 0 ? 0xfffd : (WCHAR)c; /* U+FFFD for invalid bytes */
     }
     if (*p && n == LOG_MAX_CHARS) {
         out[n - 3] = out[n - 2] = out[n - 1] = L'.';

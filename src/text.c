@@ -47,21 +47,29 @@ int text_to_utf8(const WCHAR *in, size_t max_chars, char *out, size_t out_size)
     return 0;
 }
 
+int32_t text_utf8_next(const unsigned char **p)
+{
+    uint32_t c = *(*p)++;
+    int more = c >= 0xf0 ? 3 : c >= 0xe0 ? 2 : c >= 0xc0 ? 1 : 0;
+    if (c >= 0x80 && !more)
+        return -1; /* a continuation byte with no lead */
+    c &= more ? 0x3fu >> more : 0xffu;
+    for (; more; more--) {
+        if ((**p & 0xc0) != 0x80)
+            return -1; /* cut short: the next byte starts the next character */
+        c = (c << 6) | (*(*p)++ & 0x3fu);
+    }
+    return (int32_t)c;
+}
+
 int text_from_utf8(const char *in, WCHAR *out, size_t out_chars)
 {
     const unsigned char *p = (const unsigned char *)in;
     size_t n = 0;
     while (*p) {
-        uint32_t c = *p++;
-        int more = c >= 0xf0 ? 3 : c >= 0xe0 ? 2 : c >= 0xc0 ? 1 : 0;
-        if (c >= 0x80 && !more)
+        int32_t c = text_utf8_next(&p);
+        if (c < 0)
             return -EINVAL;
-        c &= more ? 0x3fu >> more : 0xffu;
-        for (; more; more--) {
-            if ((*p & 0xc0) != 0x80)
-                return -EINVAL;
-            c = (c << 6) | (*p++ & 0x3f);
-        }
         if (n + 1 >= out_chars)
             return -ENAMETOOLONG;
         out[n++] = (WCHAR)c;

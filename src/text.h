@@ -4,8 +4,14 @@
 #define LINTUN_TEXT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include "wintun.h"
 
+/*
+ * Decode the UTF-8 character at *p and move *p past it (at least one byte);
+ * -1 for an invalid sequence. *p must point before a NUL terminator.
+ */
+int32_t text_utf8_next(const unsigned char **p);
 /* Case-insensitive equality of two names (Unicode simple lower-casing). */
 bool text_equal_nocase(const WCHAR *a, const WCHAR *b);
 /* Is s (UTF-8) usable as a Linux interface name as it is? */
