@@ -40,12 +40,12 @@ static void wake(struct session *s)
 /* Take tun_fd out of the wait set while the ring has no room, and back. */
 static void set_blocked(struct session *s, bool blocked)
 {
-    if (s->rx_blocked == blocked)
+    if (atomic_load_explicit(&s->rx_blocked, memory_order_relaxed) == blocked)
         return;
     struct epoll_event ev = {.events = blocked ? 0 : EPOLLIN, .data.fd = s->tun_fd};
-    if (epoll_ctl(s->epoll_fd, EPOLL_CTL_MOD, s->tun_fd, &ev) < 0)
+    if (s->epoll_fd >= 0 && epoll_ctl(s->epoll_fd, EPOLL_CTL_MOD, s->tun_fd, &ev) < 0)
         log_msg(WINTUN_LOG_WARN, "Failed to update the read-wait set: %s", strerror(errno));
-    s->rx_blocked = blocked;
+    atomic_store_explicit(&s->rx_blocked, blocked, memory_order_relaxed);
 }
 
 static int store(struct session *s, const uint8_t *p, size_t n)

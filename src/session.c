@@ -157,24 +157,43 @@ static int lock_session(struct session *s, struct adapter *a)
     return s->lock_fd < 0 ? s->lock_fd : 0;
 }
 
-static int epoll_add(int ep, int fd)
+static int epoll_add(int ep, int fd, uint32_t events)
 {
-    struct epoll_event ev = {.events = EPOLLIN, .data.fd = fd};
+    struct epoll_event ev = {.events = events, .data.fd = fd};
     return epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) < 0 ? -errno : 0;
+}
+
+/*
+ * The epoll set behind LintunGetReadWaitFd, made on first request (rx_lock
+ * held). WaitForSingleObject does not use it: a descriptor that sits in an
+ * epoll set makes the kernel run epoll's wake-up callback for every packet it
+ * queues, waiter or not, and that cost falls on the sending side; poll()
+ * registers only for the time a thread actually sleeps.
+ */
+static int make_wait_fd(struct session *s)
+{
+    if (s->epoll_fd >= 0)
+        return 0;
+    int ep = epoll_create1(EPOLL_CLOEXEC);
+    if (ep < 0)
+        return -errno;
+    int err = epoll_add(ep, s->tun_fd, atomic_load(&s->rx_blocked) ? 0 : EPOLLIN);
+    if (!err)
+        err = epoll_add(ep, s->event_fd, EPOLLIN);
+    if (!err && s->creator_fd >= 0)
+        err = epoll_add(ep, s->creator_fd, EPOLLIN);
+    if (err) {
+        close(ep);
+        return err;
+    }
+    s->epoll_fd = ep;
+    return 0;
 }
 
 static int make_event(struct session *s)
 {
     s->event_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-    s->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
-    if (s->event_fd < 0 || s->epoll_fd < 0)
-        return -errno;
-    int err = epoll_add(s->epoll_fd, s->tun_fd);
-    if (!err)
-        err = epoll_add(s->epoll_fd, s->event_fd);
-    if (!err && s->creator_fd >= 0)
-        err = epoll_add(s->epoll_fd, s->creator_fd);
-    return err;
+    return s->event_fd < 0 ? -errno : 0;
 }
 
 static int make_buffers(struct session *s, DWORD capacity)
@@ -196,9 +215,11 @@ static int make_buffers(struct session *s, DWORD capacity)
 
 static struct session *session_new(struct adapter *a, DWORD flags)
 {
-    struct session *s = calloc(1, sizeof(*s));
+    /* Aligned like its halves (session.h); sizeof is a multiple of the line. */
+    struct session *s = aligned_alloc(SESSION_CACHE_LINE, sizeof(*s));
     if (!s)
         return NULL;
+    memset(s, 0, sizeof(*s));
     s->magic = SESSION_MAGIC;
     s->event.magic = EVENT_MAGIC;
     s->event.session = s;
@@ -401,7 +422,21 @@ LINTUN_EXPORT HANDLE WintunGetReadWaitEvent(WINTUN_SESSION_HANDLE handle)
 LINTUN_EXPORT int LintunGetReadWaitFd(WINTUN_SESSION_HANDLE handle)
 {
     struct session *s = session_get(handle, __func__);
-    return s ? s->epoll_fd : -1;
+    if (!s)
+        return -1;
+    pthread_mutex_lock(&s->rx_lock);
+    int fd = -1;
+    if (s->magic != SESSION_MAGIC) {
+        set_last_error(ERROR_INVALID_HANDLE);
+    } else {
+        int err = make_wait_fd(s);
+        if (err)
+            fail_sys(-err, "LintunGetReadWaitFd: cannot make the epoll set");
+        else
+            fd = s->epoll_fd;
+    }
+    pthread_mutex_unlock(&s->rx_lock);
+    return fd;
 }
 
 static bool signalled(struct session *s)
@@ -410,15 +445,23 @@ static bool signalled(struct session *s)
            atomic_load_explicit(&s->rx_ready, memory_order_acquire) > 0;
 }
 
-/* Reset the event after a wake-up, unless it must stay signalled. */
-static void after_wake(struct session *s)
+/*
+ * After a wake-up: reset the event if it fired (unless it must stay
+ * signalled), and look at the creator if its pidfd fired. Nothing is read
+ * that did not fire: a wake-up for packets costs no extra system call.
+ */
+static void after_wake(struct session *s, const struct pollfd *p, int n)
 {
     uint64_t v;
-    if (!atomic_load(&s->ending) && !atomic_load(&s->eof) &&
-        read(s->event_fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
-        log_msg(WINTUN_LOG_WARN, "Failed to reset the read-wait event: %s", strerror(errno));
-    if (s->creator_fd >= 0)
-        session_check_creator(s, true);
+    for (int i = 0; i < n; i++) {
+        if (!p[i].revents)
+            continue;
+        if (p[i].fd == s->event_fd && !atomic_load(&s->ending) && !atomic_load(&s->eof) &&
+            read(s->event_fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
+            log_msg(WINTUN_LOG_WARN, "Failed to reset the read-wait event: %s", strerror(errno));
+        if (p[i].fd == s->creator_fd)
+            session_check_creator(s, true);
+    }
 }
 
 static uint64_t monotonic_ms(void)
@@ -428,8 +471,12 @@ static uint64_t monotonic_ms(void)
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-/* Block until the epoll set is ready or ms pass; a signal does not end it. */
-static DWORD wait_epoll(struct session *s, DWORD ms)
+/*
+ * Block until the queue has packets, the event fires or the creator exits,
+ * or ms pass; a signal does not end it. The queue is left out while the ring
+ * has no room for what it holds (rx_blocked): a release fires the event.
+ */
+static DWORD wait_fds(struct session *s, DWORD ms)
 {
     uint64_t deadline = ms == INFINITE ? 0 : monotonic_ms() + ms;
     for (;;) {
@@ -439,11 +486,19 @@ static DWORD wait_epoll(struct session *s, DWORD ms)
             uint64_t left = now >= deadline ? 0 : deadline - now;
             timeout = left > INT32_MAX ? INT32_MAX : (int)left;
         }
-        struct pollfd p = {.fd = s->epoll_fd, .events = POLLIN};
-        int n = poll(&p, 1, timeout);
-        if (n > 0)
+        struct pollfd p[3];
+        int n = 0;
+        p[n++] = (struct pollfd){.fd = s->event_fd, .events = POLLIN};
+        if (s->creator_fd >= 0)
+            p[n++] = (struct pollfd){.fd = s->creator_fd, .events = POLLIN};
+        if (!atomic_load_explicit(&s->rx_blocked, memory_order_relaxed))
+            p[n++] = (struct pollfd){.fd = s->tun_fd, .events = POLLIN};
+        int r = poll(p, (nfds_t)n, timeout);
+        if (r > 0) {
+            after_wake(s, p, n);
             return WAIT_OBJECT_0;
-        if (n == 0)
+        }
+        if (r == 0)
             return WAIT_TIMEOUT;
         if (errno != EINTR) {
             fail_sys(errno, "WaitForSingleObject: poll failed");
@@ -465,9 +520,7 @@ LINTUN_EXPORT DWORD LintunWaitForSingleObject(HANDLE handle, DWORD ms)
      * then waits for waiters to leave, so either it waits for us or we see
      * ending here and never touch its descriptors. */
     atomic_fetch_add(&s->waiters, 1);
-    DWORD result = signalled(s) ? WAIT_OBJECT_0 : wait_epoll(s, ms);
-    if (result == WAIT_OBJECT_0)
-        after_wake(s);
+    DWORD result = signalled(s) ? WAIT_OBJECT_0 : wait_fds(s, ms);
     atomic_fetch_sub(&s->waiters, 1);
     return result;
 }
