@@ -139,10 +139,21 @@ uint8_t *ring_oldest_done(const struct ring *r, uint32_t *size)
     return r->data + r->head + RING_ALIGN;
 }
 
+/*
+ * An empty ring starts over at offset 0. Where slots lie is invisible to the
+ * program (how much fits does not depend on it: slots never wrap in memory),
+ * but it decides which memory the packets pass through: a program that
+ * releases each packet before it takes the next (a forwarder, an echo
+ * responder) then keeps reusing the same few cache lines instead of walking
+ * through Capacity bytes of cold memory. With a 4 MiB ring that walk cost a
+ * cache miss per 64 bytes of packet, twice per forwarded packet.
+ */
 void ring_pop(struct ring *r)
 {
     uint32_t hdr = *slot_header(r, r->head);
     mark_start(r, r->head, false);
     r->head = wrap(r, r->head + ring_slot_size(hdr & RING_SIZE_MASK));
     r->out--;
+    if (r->head == r->tail)
+        r->head = r->next = r->tail = 0;
 }
