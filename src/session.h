@@ -120,6 +120,8 @@ struct session {
     bool held;               /* on the held list (tx.c) */
     bool coalesce;           /* off after a kernel refused a TCP super-packet */
     bool coalesce_udp;       /* off after a kernel refused a UDP super-packet */
+    uint32_t co_misses;      /* super-packets in a row that ended with one segment */
+    uint32_t co_bypass;      /* packets still to write without trying to merge (tx.c) */
     LINTUN_SESSION_STATS tx_stats;
 };
 
