@@ -28,12 +28,14 @@
 
 struct session *session_get(WINTUN_SESSION_HANDLE handle, const char *caller)
 {
-    struct session *s = (struct session *)handle;
-    if (!s) {
+    if (!handle) {
         fail(ERROR_INVALID_HANDLE, "%s: session handle is NULL", caller);
         return NULL;
     }
-    if (s->magic != SESSION_MAGIC) {
+    /* Sessions are aligned to a cache line (session_new): anything else is
+     * not one, and must not be read as one. */
+    struct session *s = (struct session *)handle;
+    if ((uintptr_t)handle % SESSION_CACHE_LINE || s->magic != SESSION_MAGIC) {
         fail(ERROR_INVALID_HANDLE, "%s: not a live session handle (ended?)", caller);
         return NULL;
     }
@@ -510,7 +512,7 @@ static DWORD wait_fds(struct session *s, DWORD ms)
 LINTUN_EXPORT DWORD LintunWaitForSingleObject(HANDLE handle, DWORD ms)
 {
     struct event *ev = (struct event *)handle;
-    if (!ev || ev->magic != EVENT_MAGIC) {
+    if (!ev || (uintptr_t)handle % _Alignof(struct event) || ev->magic != EVENT_MAGIC) {
         fail(ERROR_INVALID_HANDLE, "WaitForSingleObject: not a read-wait event of a live session");
         return WAIT_FAILED;
     }

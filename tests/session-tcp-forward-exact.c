@@ -75,6 +75,9 @@ static int tcp_listen(void)
     int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(5001)};
     inet_pton(AF_INET, "10.77.2.1", &a.sin_addr);
+    /* The previous run's connection may still be in TIME_WAIT on this port. */
+    int one = 1;
+    setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
     REQUIRE(bind(s, (struct sockaddr *)&a, sizeof(a)) == 0 && listen(s, 1) == 0);
     return s;
 }
