@@ -295,12 +295,21 @@ def tcp_run(fw, seconds, with_perf):
     return res
 
 
-def udp_pps(ns_from, ns_to, dst, seconds):
-    """Flood 64-byte UDP from ns_from to dst:9000 in ns_to; return what udpsink counted."""
+# UDP forwarding beyond the 64-byte flood: other payload sizes, and datagrams
+# that can never be merged (every IPv4 ID 0, as unconnected DF sockets send).
+UDP_KINDS = [(1400, False), (64, True), (1400, True)]
+
+
+def udp_kind_name(size, fixed):
+    return "%d%s" % (size, "-fixed-id" if fixed else "")
+
+
+def udp_pps(ns_from, ns_to, dst, seconds, size=64, fixed=False):
+    """Flood UDP from ns_from to dst:9000 in ns_to; return what udpsink counted."""
     sink = spawn("udpsink", [os.path.join(BIN, "udpsink"), dst, "9000", str(seconds)], ns=ns_to)
     wait_ready(sink)
-    fl = spawn("udpflood", [os.path.join(BIN, "udpflood"), dst, "9000", "64",
-                            str(seconds + T_LEAD)], ns=ns_from)
+    fl = spawn("udpflood", [os.path.join(BIN, "udpflood"), dst, "9000", str(size),
+                            str(seconds + T_LEAD)] + (["fixed-id"] if fixed else []), ns=ns_from)
     got = finish(sink, timeout=seconds + 15)
     sent = finish(fl, timeout=seconds + 5)
     return {"pps": got["pps"] if got else 0.0, "sink": got, "flood": sent}
@@ -310,7 +319,8 @@ def bench_forwarding(results):
     # Repetitions outside, modes inside: a drift of the machine spreads over every mode.
     for rep in range(REPS):
         for mode in FWD_MODES:
-            r = results.setdefault(mode, {"tcp": [], "cost": [], "udp": [], "stats": []})
+            r = results.setdefault(mode, {"tcp": [], "cost": [], "udp": [], "udp_kinds": {},
+                                          "stats": []})
             log("  forward %-20s rep %d/%d" % (mode, rep + 1, REPS))
             fw = None
             try:
@@ -319,6 +329,9 @@ def bench_forwarding(results):
                 if fw.pid:
                     r["cost"].append(tcp_run(fw, T_COST, True))
                 r["udp"].append(udp_pps(NS_A, NS_B, "10.77.2.1", T_UDP))
+                for size, fixed in UDP_KINDS:
+                    r["udp_kinds"].setdefault(udp_kind_name(size, fixed), []).append(
+                        udp_pps(NS_A, NS_B, "10.77.2.1", T_UDP, size, fixed))
             except Exception as e:  # a failing mode is reported, the rest still runs
                 log("    error: %s" % e)
                 r.setdefault("errors", []).append(str(e))
@@ -457,6 +470,8 @@ def summarize(raw):
             "syscalls_per_mb": spread([x.get("syscalls_per_mb") for x in r["cost"]]),
             "bytes_per_kernel_pkt": spread([x.get("bytes_per_pkt") for x in r["cost"]]),
             "udp64_pps": spread([x.get("pps") for x in r["udp"]]),
+            "udp_kinds_pps": {k: spread([x.get("pps") for x in v])
+                              for k, v in r.get("udp_kinds", {}).items()},
             "errors": r.get("errors", []),
         }
     for key, src in (("kernel_to_program", "rx"), ("program_to_kernel", "tx")):
@@ -525,6 +540,18 @@ def render(summary, meta):
                "UDP 64-byte flood %ds" % (meta["t_tcp"], meta["t_udp"]))
     out.append(table(rows, ["mode", "TCP Gbit/s", "vs naive", "UDP64 kpps", "vs naive",
                             "syscalls/pkt", "syscalls/MB", "CPU s/Gbit", "CPU vs naive"]))
+    kinds = [udp_kind_name(*k) for k in UDP_KINDS]
+    rows = []
+    for mode, s in f.items():
+        row = [mode]
+        for k in kinds:
+            sp = s.get("udp_kinds_pps", {}).get(k)
+            row += [fmt(sp, 1e-3, 0),
+                    ratio(sp, base.get("udp_kinds_pps", {}).get(k))]
+        rows.append(row)
+    out.append("\n1b. UDP forwarding by payload size and IPv4 ID pattern, kpps (%ds each; "
+               "fixed-id: every datagram ID 0, nothing can merge)" % meta["t_udp"])
+    out.append(table(rows, ["mode"] + [x for k in kinds for x in (k, "vs naive")]))
     for key, title in (("kernel_to_program", "2a. Kernel -> program, 64-byte UDP"),
                        ("program_to_kernel", "2b. Program -> kernel socket, 64-byte UDP")):
         d = summary[key]
