@@ -411,7 +411,14 @@ static inline void SetLastError(DWORD Error) { LintunSetLastError(Error); }
  * whenever the read-wait event would be signalled, for poll/epoll/asyncio.
  * Owned by the session: do not close it. Readiness is level-triggered and is
  * only a hint: call WintunReceivePacket() until ERROR_NO_MORE_ITEMS, then
- * poll again. Returns -1 with ERROR_INVALID_HANDLE for a bad session.
+ * poll again. The descriptor (an epoll set) is made on the first call and
+ * then stays the same for the session. WaitForSingleObject() does not need
+ * it: while it exists, the kernel runs epoll's wake-up callback for every
+ * packet it queues to the session, a small cost per packet that programs
+ * which only use WaitForSingleObject() do not pay.
+ * Returns -1 with ERROR_INVALID_HANDLE for a bad session, or with
+ * ERROR_NOT_ENOUGH_MEMORY or another system error code when the epoll set
+ * cannot be made (the process is out of descriptors, for instance).
  */
 int LintunGetReadWaitFd(WINTUN_SESSION_HANDLE Session);
 
