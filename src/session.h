@@ -122,6 +122,7 @@ struct session {
     bool coalesce_udp;       /* off after a kernel refused a UDP super-packet */
     uint32_t co_misses;      /* super-packets in a row that ended with one segment */
     uint32_t co_bypass;      /* packets still to write without trying to merge (tx.c) */
+    uint32_t co_window;      /* the last bypass's length, 0 after a merge */
     LINTUN_SESSION_STATS tx_stats;
 };
 

@@ -19,9 +19,12 @@
  * a checksum check and a hold; for packets that cannot merge (UDP with a
  * fixed IPv4 ID, as unconnected DF sockets send it: QUIC, DNS) that cost
  * bought nothing and forwarding ran at 0.68x naive. After CO_MISS_RUNS super-
- * packets in a row that ended with one segment, the next CO_BYPASS packets
- * are written straight away; then coalescing is tried again, so a flow that
- * starts merging is picked up within CO_BYPASS packets.
+ * packets in a row that ended with one segment, the next co_window packets
+ * are written straight away; then coalescing is tried again. Each try that
+ * fails doubles the window, from CO_BYPASS_MIN up to CO_BYPASS_MAX (a try
+ * holds packets and so keeps the flusher awake for a while); a merge sets
+ * it back, so a flow that starts merging is picked up within co_window
+ * packets.
  */
 #include <errno.h>
 #include <signal.h>
@@ -47,7 +50,8 @@ static bool held_recently;
 
 #define FLUSHER_LINGER 100 /* rounds of TX_HOLD_NS: about 10 ms */
 #define CO_MISS_RUNS 8
-#define CO_BYPASS 256
+#define CO_BYPASS_MIN 256
+#define CO_BYPASS_MAX 8192
 
 /* ------------------------------------------------------------------------
  * Writing to the kernel
@@ -136,9 +140,13 @@ static void write_coalesced(struct session *s)
     offload_coalescer_reset(co);
     if (segs > 1) {
         s->co_misses = 0;
+        s->co_window = 0;
     } else if (++s->co_misses >= CO_MISS_RUNS) {
         s->co_misses = 0;
-        s->co_bypass = CO_BYPASS;
+        s->co_window = s->co_window ? s->co_window * 2 : CO_BYPASS_MIN;
+        if (s->co_window > CO_BYPASS_MAX)
+            s->co_window = CO_BYPASS_MAX;
+        s->co_bypass = s->co_window;
     }
 }
 
