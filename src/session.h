@@ -76,9 +76,10 @@ struct event {
 /*
  * The receive half and the send half each start on their own cache line: a
  * forwarder receives from one session in one thread while another thread
- * sends into it, and when rx_stats shared a line with tx_lock, that line
- * bounced between the two cores on every packet (perf: 3% of all samples on
- * one store, in WintunReceivePacket).
+ * sends into it, and rx_stats used to share a line with tx_lock, which the
+ * two threads would then pass back and forth on every packet. (The 3% of
+ * samples perf showed in WintunReceivePacket turned out to be mostly the
+ * copy into cold ring memory, which the ring restart in ring.c removed.)
  */
 #define SESSION_CACHE_LINE 64
 
