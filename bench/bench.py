@@ -366,13 +366,16 @@ def bench_rx(results):
 
 
 def bench_tx(results):
+    # Each mode twice: one repeated packet (ID 0, nothing can merge), and
+    # packets whose IDs count up as a connected socket's do ("stepping-id").
     for rep in range(REPS):
-        for mode in TX_MODES:
-            r = results.setdefault(mode, {"runs": []})
-            log("  program->kernel %-14s rep %d/%d" % (mode, rep + 1, REPS))
+        for mode, stepping in [(m, st) for st in (False, True) for m in TX_MODES]:
+            key = mode + (" stepping-id" if stepping else "")
+            r = results.setdefault(key, {"runs": []})
+            log("  program->kernel %-26s rep %d/%d" % (key, rep + 1, REPS))
             try:
-                p = spawn("sesstx", [os.path.join(BIN, "sesstx"), NS_A, mode, str(T_UDP + T_LEAD)],
-                          stdin=True)
+                p = spawn("sesstx", [os.path.join(BIN, "sesstx"), NS_A, mode, str(T_UDP + T_LEAD)]
+                          + (["stepping-id"] if stepping else []), stdin=True)
                 wait_ready(p)
                 conf_tun(NS_A, "btun", "10.77.1.1/24", "10.77.2.0/24", "fd00:77:1::1/64",
                          "fd00:77:2::/64")
@@ -553,10 +556,13 @@ def render(summary, meta):
                "fixed-id: every datagram ID 0, nothing can merge)" % meta["t_udp"])
     out.append(table(rows, ["mode"] + [x for k in kinds for x in (k, "vs naive")]))
     for key, title in (("kernel_to_program", "2a. Kernel -> program, 64-byte UDP"),
-                       ("program_to_kernel", "2b. Program -> kernel socket, 64-byte UDP")):
+                       ("program_to_kernel", "2b. Program -> kernel socket, 64-byte UDP (one "
+                        "repeated packet, ID 0; \"stepping-id\": IDs count up, mergeable)")):
         d = summary[key]
         b = d.get("naive", {}).get("pps")
-        rows = [[mode, fmt(s["pps"], 1e-3, 0), ratio(s["pps"], b)] +
+        bs = d.get("naive stepping-id", {}).get("pps")
+        rows = [[mode, fmt(s["pps"], 1e-3, 0),
+                 ratio(s["pps"], bs if mode.endswith("stepping-id") else b)] +
                 ([fmt(s.get("sender_pps"), 1e-3, 0)] if key == "program_to_kernel" else [])
                 for mode, s in d.items()]
         hdr = ["mode", "kpps", "vs naive"] + (["sender kpps"] if key == "program_to_kernel"
@@ -588,7 +594,8 @@ def chart(summary, png):
         return False
 
     def ratio_of(sec, mode, key):
-        s, b = summary[sec].get(mode, {}).get(key), summary[sec].get("naive", {}).get(key)
+        base = "naive stepping-id" if mode.endswith("stepping-id") else "naive"
+        s, b = summary[sec].get(mode, {}).get(key), summary[sec].get(base, {}).get(key)
         if not s or not b or not b["median"]:
             return 0.0
         return s["median"] / b["median"]

@@ -7,19 +7,26 @@
  * ("lintun[:MODE]"); a UDP socket in NS (udpsink) counts what arrives.
  * A full send ring is waited out (sched_yield and retry), not dropped.
  *
- * Usage: sesstx NS MODE SECONDS
+ * By default every packet is the same, IPv4 ID 0 and no UDP checksum: nothing
+ * can be merged, so this measures the per-packet path. With "stepping-id"
+ * the IDs count up from 0 and the UDP checksum is filled in, as a connected
+ * Linux socket sends them: a session may merge such packets.
+ *
+ * Usage: sesstx NS MODE SECONDS [stepping-id]
  * Prints "ready", starts sending when a line arrives on stdin, sends for
  * SECONDS and prints one JSON line: sent, seconds, pps, ring_full.
  */
 #include "lintun-common.h"
 #include <arpa/inet.h>
+#include <stdbool.h>
 
 int main(int argc, char **argv)
 {
-    if (argc != 4) {
-        fprintf(stderr, "usage: %s NS naive|lintun[:MODE] SECONDS\n", argv[0]);
+    if (argc < 4 || argc > 5 || (argc == 5 && strcmp(argv[4], "stepping-id"))) {
+        fprintf(stderr, "usage: %s NS naive|lintun[:MODE] SECONDS [stepping-id]\n", argv[0]);
         return 2;
     }
+    bool stepping = argc == 5;
     prctl(PR_SET_PDEATHSIG, SIGTERM);
     double secs = atof(argv[3]);
     int fd = -1;
@@ -39,6 +46,20 @@ int main(int argc, char **argv)
     }
     uint8_t pkt[128];
     size_t len = udp4_build(pkt, inet_addr("10.77.2.9"), inet_addr("10.77.1.1"), 4000, 9000, 64);
+    if (stepping) {
+        /* UDP checksum over the pseudo-header, header and payload. */
+        uint8_t pseudo[12] = {0};
+        memcpy(pseudo, pkt + 12, 8);
+        pseudo[9] = 17;
+        pseudo[10] = pkt[24];
+        pseudo[11] = pkt[25];
+        uint16_t c = csum_fold(csum_add(csum_add(0, pseudo, 12), pkt + 20, len - 20));
+        if (c == 0)
+            c = 0xffff;
+        pkt[26] = c >> 8;
+        pkt[27] = c & 0xff;
+    }
+    uint16_t id = 0;
     say_ready();
     char line[16];
     if (!fgets(line, sizeof(line), stdin))
@@ -47,6 +68,14 @@ int main(int argc, char **argv)
     double t0 = now_sec(), end = t0 + secs, t;
     for (;;) {
         for (int i = 0; i < 256; i++) {
+            if (stepping) {
+                pkt[4] = id >> 8;
+                pkt[5] = id & 0xff;
+                pkt[10] = pkt[11] = 0;
+                uint16_t c = csum_fold(csum_add(0, pkt, 20));
+                pkt[10] = c >> 8;
+                pkt[11] = c & 0xff;
+            }
             if (s) {
                 BYTE *q = WintunAllocateSendPacket(s, (DWORD)len);
                 if (!q) {
@@ -59,10 +88,13 @@ int main(int argc, char **argv)
                 memcpy(q, pkt, len);
                 WintunSendPacket(s, q);
                 sent++;
+                id++;
             } else if (write(fd, pkt, len) == (ssize_t)len) {
                 sent++;
+                id++;
             } else {
                 errors++;
+                id++;
             }
         }
         if ((t = now_sec()) >= end)
