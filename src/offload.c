@@ -256,23 +256,36 @@ static uint16_t ip4_hdr_csum(const uint8_t *ip, size_t ihl)
  * csum_start may point at an inner header (a tunnel routed over the TUN), so
  * we only check it lies inside the packet, after the outer IP header.
  */
+long offload_csum_plan(const struct virtio_net_hdr *hdr, const uint8_t *pkt, size_t len)
+{
+    struct pkt_info pi;
+    size_t start = le16toh(hdr->csum_start), at = start + le16toh(hdr->csum_offset);
+
+    if (parse_ip(pkt, len, &pi) || start < pi.l4_off || at + 2 > pi.ip_len)
+        return -EINVAL;
+    return (long)pi.ip_len;
+}
+
+void offload_csum_finish(const struct virtio_net_hdr *hdr, uint8_t *pkt, size_t ip_len)
+{
+    size_t start = le16toh(hdr->csum_start), at = start + le16toh(hdr->csum_offset);
+    uint16_t c = (uint16_t)~offload_csum_fold(offload_csum_add(0, pkt + start, ip_len - start));
+
+    put16(pkt + at, c ? c : 0xffff);
+}
+
 static int split_csum(const struct virtio_net_hdr *hdr, const uint8_t *pkt, size_t len,
                       int (*emit)(void *, const uint8_t *, size_t), void *arg,
                       uint8_t *scratch, size_t scratch_len)
 {
-    struct pkt_info pi;
-    size_t start = le16toh(hdr->csum_start), at = start + le16toh(hdr->csum_offset);
-    uint16_t c;
+    long n = offload_csum_plan(hdr, pkt, len);
     int r;
 
-    if (parse_ip(pkt, len, &pi) || start < pi.l4_off || at + 2 > pi.ip_len)
+    if (n < 0 || !scratch || scratch_len < (size_t)n)
         return -EINVAL;
-    if (!scratch || scratch_len < pi.ip_len)
-        return -EINVAL;
-    memcpy(scratch, pkt, pi.ip_len);
-    c = (uint16_t)~offload_csum_fold(offload_csum_add(0, scratch + start, pi.ip_len - start));
-    put16(scratch + at, c ? c : 0xffff);
-    r = emit(arg, scratch, pi.ip_len);
+    memcpy(scratch, pkt, (size_t)n);
+    offload_csum_finish(hdr, scratch, (size_t)n);
+    r = emit(arg, scratch, (size_t)n);
     return r < 0 ? r : 1;
 }
 

@@ -84,6 +84,22 @@ static int place(struct session *s, uint32_t n)
         return store(s, s->rx_buf, n);
     if (h->gso_type == VIRTIO_NET_HDR_GSO_NONE && !(h->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM))
         return store(s, pkt, len);
+    if (h->gso_type == VIRTIO_NET_HDR_GSO_NONE) {
+        /* A partial checksum (TUN_F_CSUM): copied once, straight into the
+         * ring, and finished there; offload_split would go through split_buf. */
+        long ip_len = offload_csum_plan(h, pkt, len);
+        if (ip_len < 0) {
+            s->rx_stats.RxDropped++;
+            log_msg(WINTUN_LOG_WARN, "Dropped a malformed packet from the kernel (%u bytes)", len);
+            return 0;
+        }
+        uint8_t *dst = ring_push(&s->rx, (uint32_t)ip_len);
+        if (!dst)
+            return -ENOSPC;
+        memcpy(dst, pkt, (size_t)ip_len);
+        offload_csum_finish(h, dst, (size_t)ip_len);
+        return 0;
+    }
     uint64_t bound = split_bound(h, len);
     if (bound > ring_space(&s->rx)) {
         if (bound <= s->rx.capacity - RING_ALIGN || s->rx.out || s->rx.ready)
