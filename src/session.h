@@ -27,8 +27,11 @@
  *     and every write(). The mutexes order all ring loads and stores; the ring
  *     code itself has no atomics (ring.h).
  *   rx_ready mirrors rx.ready for waiters that do not take rx_lock (written
- *     under rx_lock, read with acquire). eof, ending and waiters are atomics
- *     read without locks.
+ *     under rx_lock, read with acquire). rx_blocked is written under rx_lock
+ *     and read relaxed by waiters choosing what to poll: a stale value costs
+ *     one spurious wake-up (the queue polled while the ring is full) or none
+ *     (the release that unblocks also fires the eventfd). eof, ending and
+ *     waiters are atomics read without locks.
  *   Lock order: adapter->lock, then rx_lock, then tx_lock, then the held
  *     list's lock (tx.c). The flusher takes the held-list lock first and only
  *     try-locks tx_lock, so it never waits in the other order.
