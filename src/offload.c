@@ -666,6 +666,14 @@ size_t offload_coalesce_finish(struct offload_coalescer *c)
 }
 
 /* Unlike parse_ip(), an IPv6 payload length of 0 is fine here (jumbogram). */
+bool offload_bulk_tcp(const uint8_t *pkt, size_t len)
+{
+    struct pkt_info pi;
+
+    return parse_ip(pkt, len, &pi) == 0 && pi.proto == PROTO_TCP && parse_l4(pkt, &pi) == 0 &&
+           pi.ip_len - pi.hdr_len >= OFFLOAD_BULK_TCP_PAYLOAD;
+}
+
 bool offload_packet_valid(const uint8_t *pkt, size_t len)
 {
     struct pkt_info pi;

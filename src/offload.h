@@ -152,6 +152,14 @@ uint16_t offload_csum_fold(uint32_t sum);
  * of the packet), or -EINVAL; offload_csum_finish then completes the
  * checksum in a copy of those bytes, in place (0 is written as 0xffff).
  */
+/*
+ * A TCP segment with at least OFFLOAD_BULK_TCP_PAYLOAD bytes of payload (IPv4
+ * or IPv6 without extension headers): what a bulk transfer looks like when
+ * the kernel cannot hand it over as super-packets.
+ */
+#define OFFLOAD_BULK_TCP_PAYLOAD 512u
+bool offload_bulk_tcp(const uint8_t *pkt, size_t len);
+
 long offload_csum_plan(const struct virtio_net_hdr *hdr, const uint8_t *pkt, size_t len);
 void offload_csum_finish(const struct virtio_net_hdr *hdr, uint8_t *pkt, size_t ip_len);
 

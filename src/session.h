@@ -113,6 +113,10 @@ struct session {
     uint32_t rx_pending;     /* bytes in rx_buf not yet stored in the ring */
     atomic_bool rx_blocked;  /* tun_fd left out of waits until room frees */
     uint8_t *split_buf;      /* offload_split scratch */
+    bool rx_offload_off;     /* receive offload turned off while unused (rx.c) */
+    uint32_t rx_plain_reads; /* reads in a row without a super-packet */
+    uint32_t rx_bulk_reads;  /* bulk TCP segments in a row while it is off */
+    uint64_t rx_toggle_ns;   /* when receive offload was last switched */
     LINTUN_SESSION_STATS rx_stats;
 
     /* The send half: written by sending threads. */

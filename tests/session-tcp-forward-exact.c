@@ -8,6 +8,9 @@
  * sender's data as super-packets (split before the program sees them) and
  * the forwarded segments are coalesced again before they reach the other
  * kernel: the counters must show both happened. Then again without offload.
+ * Then with offload after a burst of small UDP datagrams: the session turns
+ * receive offload off after enough reads without a super-packet, and the
+ * TCP stream that follows must turn it back on (super-packets again).
  */
 #include <netinet/in.h>
 #include <pthread.h>
@@ -53,6 +56,31 @@ static uint8_t stream_byte(uint64_t i)
 
 static long mismatch_at = -1;
 static uint64_t received;
+static atomic_int offload_off, offload_on;
+
+static void logger(WINTUN_LOGGER_LEVEL level, DWORD64 ts, const WCHAR *msg)
+{
+    if (wcsstr(msg, L"Receive offload off on \"ta\""))
+        atomic_fetch_add(&offload_off, 1);
+    if (wcsstr(msg, L"Receive offload back on on \"ta\""))
+        atomic_fetch_add(&offload_on, 1);
+    test_logger(level, ts, msg);
+}
+
+/* Small UDP datagrams from a to b, none of which the kernel can batch. */
+static void udp_burst(int count)
+{
+    int u = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(9)};
+    inet_pton(AF_INET, "10.77.2.1", &a.sin_addr);
+    uint8_t payload[32] = {0};
+    for (int i = 0; i < count; i++) {
+        sendto(u, payload, sizeof(payload), 0, (struct sockaddr *)&a, sizeof(a));
+        if (i % 256 == 255)
+            usleep(2000); /* let the forwarder keep up: the queue holds 500 */
+    }
+    close(u);
+}
 
 static void *server(void *arg)
 {
@@ -97,7 +125,8 @@ static void client(void)
     close(s);
 }
 
-static void run(DWORD flags, int ns_a, int ns_b, WINTUN_ADAPTER_HANDLE ta, WINTUN_ADAPTER_HANDLE tb)
+static void run(DWORD flags, bool udp_first, int ns_a, int ns_b, WINTUN_ADAPTER_HANDLE ta,
+                WINTUN_ADAPTER_HANDLE tb)
 {
     WINTUN_SESSION_HANDLE sa = LintunStartSessionEx(ta, 0x800000, flags);
     WINTUN_SESSION_HANDLE sb = LintunStartSessionEx(tb, 0x800000, flags);
@@ -112,6 +141,14 @@ static void run(DWORD flags, int ns_a, int ns_b, WINTUN_ADAPTER_HANDLE ta, WINTU
     REQUIRE(setns(ns_a, CLONE_NEWNET) == 0);
     received = 0;
     mismatch_at = -1;
+    LINTUN_SESSION_STATS before = {0};
+    if (udp_first) {
+        udp_burst(4096);
+        for (int i = 0; i < 200 && !atomic_load(&offload_off); i++)
+            usleep(10000);
+        CHECK_EQ(atomic_load(&offload_off), 1);
+        REQUIRE(LintunGetSessionStats(sa, &before));
+    }
     pthread_create(&srv, NULL, server, &ls);
     client();
     pthread_join(srv, NULL);
@@ -126,7 +163,11 @@ static void run(DWORD flags, int ns_a, int ns_b, WINTUN_ADAPTER_HANDLE ta, WINTU
     printf("flags %u: a read %llu super-packets in %llu reads; b wrote %llu packets in %llu writes\n",
            flags, (unsigned long long)a.RxSuperPackets, (unsigned long long)a.RxReads,
            (unsigned long long)b.TxPackets, (unsigned long long)b.TxWrites);
-    if (flags == 0) {
+    if (udp_first) {
+        CHECK_EQ(atomic_load(&offload_on), 1);
+        CHECK(a.RxSuperPackets > before.RxSuperPackets); /* TSO came back */
+        CHECK(b.TxCoalesced > 0);
+    } else if (flags == 0) {
         CHECK(a.RxSuperPackets > 0); /* the kernel's TSO output was split */
         CHECK(b.TxCoalesced > 0);    /* and coalesced again on the way out */
     } else {
@@ -150,7 +191,7 @@ static WINTUN_ADAPTER_HANDLE adapter_here(const WCHAR *name, const char *ifname,
 int main(void)
 {
     require_netns();
-    WintunSetLogger(test_logger);
+    WintunSetLogger(logger);
     int ns_a = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
     WINTUN_ADAPTER_HANDLE ta = adapter_here(L"ta", "ta", "10.77.1.1/24", "10.77.2.0/24");
     REQUIRE(unshare(CLONE_NEWNET) == 0);
@@ -158,8 +199,9 @@ int main(void)
     int ns_b = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
     WINTUN_ADAPTER_HANDLE tb = adapter_here(L"tb", "tb", "10.77.2.1/24", "10.77.1.0/24");
     REQUIRE(setns(ns_a, CLONE_NEWNET) == 0);
-    run(0, ns_a, ns_b, ta, tb);
-    run(LINTUN_SESSION_NO_OFFLOAD, ns_a, ns_b, ta, tb);
+    run(0, false, ns_a, ns_b, ta, tb);
+    run(LINTUN_SESSION_NO_OFFLOAD, false, ns_a, ns_b, ta, tb);
+    run(0, true, ns_a, ns_b, ta, tb);
     WintunCloseAdapter(ta);
     WintunCloseAdapter(tb);
     close(ns_a);
