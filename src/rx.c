@@ -31,13 +31,6 @@ static void publish_ready(struct session *s)
     atomic_store_explicit(&s->rx_ready, s->rx.ready, memory_order_release);
 }
 
-static void wake(struct session *s)
-{
-    uint64_t one = 1;
-    if (write(s->event_fd, &one, sizeof(one)) < 0 && errno != EAGAIN)
-        log_msg(WINTUN_LOG_WARN, "Failed to signal the read-wait event: %s", strerror(errno));
-}
-
 /* Take tun_fd out of the wait set while the ring has no room, and back. */
 static void set_blocked(struct session *s, bool blocked)
 {
@@ -260,7 +253,7 @@ static BYTE *receive_locked(struct session *s, DWORD *size)
             return NULL;
         }
         if (s->rx.ready > 1 && atomic_load(&s->waiters) > 0)
-            wake(s); /* other receivers may be asleep while we hold many */
+            session_wake(s); /* other receivers may be asleep while we hold many */
     }
     int32_t n;
     uint8_t *p = ring_take(&s->rx, &n);
@@ -304,7 +297,7 @@ void rx_after_release(struct session *s)
     s->rx_pending = 0;
     set_blocked(s, false);
     publish_ready(s);
-    wake(s);
+    session_wake(s);
 }
 
 LINTUN_EXPORT void WintunReleaseReceivePacket(WINTUN_SESSION_HANDLE handle, const BYTE *packet)

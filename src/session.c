@@ -367,7 +367,7 @@ LINTUN_EXPORT WINTUN_SESSION_HANDLE WintunStartSession(WINTUN_ADAPTER_HANDLE ada
  * End
  * --------------------------------------------------------------------- */
 
-static void wake_waiters(struct session *s)
+void session_wake(struct session *s)
 {
     uint64_t one = 1;
     if (write(s->event_fd, &one, sizeof(one)) < 0 && errno != EAGAIN)
@@ -379,7 +379,7 @@ void session_set_eof(struct session *s)
     if (!atomic_exchange(&s->eof, true)) {
         log_msg(WINTUN_LOG_WARN, "Adapter \"%ls\" is gone; the session reports end of file",
                 s->adapter->name);
-        wake_waiters(s);
+        session_wake(s);
     }
 }
 
@@ -393,7 +393,7 @@ LINTUN_EXPORT void WintunEndSession(WINTUN_SESSION_HANDLE handle)
         goto out;
     /* Wake every waiter and let it leave the wait before anything is freed. */
     atomic_store(&s->ending, true);
-    wake_waiters(s);
+    session_wake(s);
     for (int i = 0; i < 2000 && atomic_load(&s->waiters) > 0; i++)
         usleep(500);
     tx_unhold(s);

@@ -146,6 +146,8 @@ void rx_after_release(struct session *s);
 void session_check_creator(struct session *s, bool force);
 /* Mark the session EOF and wake every waiter. */
 void session_set_eof(struct session *s);
+/* Signal the read-wait event (the eventfd): waiters wake. */
+void session_wake(struct session *s);
 
 /* tx.c */
 /* Write every sent slot from the oldest on (tx_lock held). */
