@@ -65,6 +65,14 @@ static uint64_t split_bound(const struct virtio_net_hdr *h, uint32_t len)
     return segs * ring_slot_size(h->gso_size + SEG_HDR_MAX);
 }
 
+/* A packet the kernel handed over that cannot be parsed: counted, not stored. */
+static int drop_malformed(struct session *s, uint32_t len)
+{
+    s->rx_stats.RxDropped++;
+    log_msg(WINTUN_LOG_WARN, "Dropped a malformed packet from the kernel (%u bytes)", len);
+    return 0;
+}
+
 /*
  * Store the read in rx_buf (virtio_net_hdr + packet) into the ring.
  * 0 stored (or dropped and counted), -ENOSPC no room yet.
@@ -82,11 +90,8 @@ static int place(struct session *s, uint32_t n)
         /* A partial checksum (TUN_F_CSUM): copied once, straight into the
          * ring, and finished there; offload_split would go through split_buf. */
         long ip_len = offload_csum_plan(h, pkt, len);
-        if (ip_len < 0) {
-            s->rx_stats.RxDropped++;
-            log_msg(WINTUN_LOG_WARN, "Dropped a malformed packet from the kernel (%u bytes)", len);
-            return 0;
-        }
+        if (ip_len < 0)
+            return drop_malformed(s, len);
         uint8_t *dst = ring_push(&s->rx, (uint32_t)ip_len);
         if (!dst)
             return -ENOSPC;
@@ -102,11 +107,8 @@ static int place(struct session *s, uint32_t n)
         return 0;
     }
     int r = offload_split(h, pkt, len, emit_segment, s, s->split_buf, 0x10000);
-    if (r < 0) {
-        s->rx_stats.RxDropped++;
-        log_msg(WINTUN_LOG_WARN, "Dropped a malformed packet from the kernel (%u bytes)", len);
-        return 0;
-    }
+    if (r < 0)
+        return drop_malformed(s, len);
     if (h->gso_type != VIRTIO_NET_HDR_GSO_NONE)
         s->rx_stats.RxSuperPackets++;
     return 0;
