@@ -62,6 +62,23 @@ static inline ssize_t recv_timeout(int fd, void *buf, size_t n, int ms)
 }
 
 /*
+ * Receives count datagrams of len bytes on fd, each with payload byte j of
+ * datagram i equal to (uint8_t)(i + j), for i from first on (checked at
+ * both ends); the first that is missing or wrong fails the test.
+ */
+static inline void udp_expect_sequence(int fd, int first, int count, size_t len)
+{
+    for (int i = first; i < first + count; i++) {
+        uint8_t got[2048];
+        ssize_t r = recv_timeout(fd, got, sizeof(got), 1000);
+        if (r != (ssize_t)len || got[0] != (uint8_t)i || got[len - 1] != (uint8_t)(i + len - 1)) {
+            FAILF("datagram %d: got %zd bytes starting %d", i, r, r > 0 ? got[0] : -1);
+            return;
+        }
+    }
+}
+
+/*
  * Receive the next packet of a session that matches (IP protocol, UDP/TCP
  * destination port), waiting up to ms. Copies it to out; returns its length
  * or -1. Other packets (IPv6 router solicitations and the like) are skipped.

@@ -52,14 +52,7 @@ int main(void)
     }
     DWORD n;
     WintunReceivePacket(s, &n); /* nothing to receive: held sends go out now */
-    for (int i = 0; i < N; i++) {
-        uint8_t got[256];
-        ssize_t r = recv_timeout(sock, got, sizeof(got), 1000);
-        if (r != LEN || got[0] != (uint8_t)i || got[LEN - 1] != (uint8_t)(i + LEN - 1)) {
-            FAILF("datagram %d: got %zd bytes starting %d", i, r, r > 0 ? got[0] : -1);
-            break;
-        }
-    }
+    udp_expect_sequence(sock, 0, N, LEN);
     LINTUN_SESSION_STATS st;
     REQUIRE(LintunGetSessionStats(s, &st));
     CHECK_EQ(st.TxPackets, N);

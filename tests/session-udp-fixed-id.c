@@ -22,18 +22,6 @@ static void send_one(WINTUN_SESSION_HANDLE s, struct tpkt *t, uint8_t *pay, int 
     WintunSendPacket(s, p);
 }
 
-static void expect(int sock, int from, int count)
-{
-    for (int i = from; i < from + count; i++) {
-        uint8_t got[256];
-        ssize_t r = recv_timeout(sock, got, sizeof(got), 1000);
-        if (r != LEN || got[0] != (uint8_t)i || got[LEN - 1] != (uint8_t)(i + LEN - 1)) {
-            FAILF("datagram %d: got %zd bytes starting %d", i, r, r > 0 ? got[0] : -1);
-            return;
-        }
-    }
-}
-
 int main(void)
 {
     require_netns();
@@ -75,7 +63,7 @@ int main(void)
         send_one(s, &t, pay, i);
     DWORD n;
     WintunReceivePacket(s, &n); /* nothing to receive: held sends go out now */
-    expect(sock, FIRST, FIXED - FIRST);
+    udp_expect_sequence(sock, FIRST, FIXED - FIRST, LEN);
     LINTUN_SESSION_STATS st;
     REQUIRE(LintunGetSessionStats(s, &st));
     CHECK_EQ(st.TxPackets, FIXED);
@@ -89,7 +77,7 @@ int main(void)
         send_one(s, &t, pay, FIXED + i);
     }
     WintunReceivePacket(s, &n);
-    expect(sock, FIXED, STEPPING);
+    udp_expect_sequence(sock, FIXED, STEPPING, LEN);
     LINTUN_SESSION_STATS st2;
     REQUIRE(LintunGetSessionStats(s, &st2));
     CHECK_EQ(st2.TxPackets, FIXED + STEPPING);
