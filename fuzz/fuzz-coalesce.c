@@ -4,7 +4,10 @@
  * that go through the send loop a session runs (add, flush on FLUSH_FIRST or
  * NOT_COALESCABLE, finish), and every super-packet is split again the way
  * the kernel would segment it. Invariant: what comes out is exactly the
- * sequence that went in, whatever it was.
+ * sequence that went in, whatever it was, except that the IPv4 IDs of DF
+ * packets that went into a super-packet come back as the kernel numbers
+ * them (the first segment's ID plus the index), with a header checksum to
+ * match.
  *
  * Input format: byte 0 bit 0 = allow_udp; then records of
  *   ctl (1 byte), len (2 bytes, big-endian), len bytes
@@ -31,6 +34,7 @@ struct pkts {
 };
 
 static struct pkts in, out;
+static int want_id[MAX_PKTS]; /* the ID a renumbered packet comes back with, or -1 */
 
 static uint16_t rd16(const uint8_t *p)
 {
@@ -173,14 +177,16 @@ static void flush(struct offload_coalescer *c)
     offload_coalescer_reset(c);
 }
 
-static void send_one(struct offload_coalescer *c, const uint8_t *p, size_t n, bool udp)
+static enum offload_add_result send_one(struct offload_coalescer *c, const uint8_t *p,
+                                        size_t n, bool udp)
 {
     struct virtio_net_hdr none;
     enum offload_add_result r = offload_coalesce_add(c, p, n, udp);
 
     if (r == OFFLOAD_FLUSH_FIRST) {
         flush(c);
-        if (offload_coalesce_add(c, p, n, udp) != OFFLOAD_STARTED)
+        r = offload_coalesce_add(c, p, n, udp);
+        if (r != OFFLOAD_STARTED)
             abort();
     } else if (r == OFFLOAD_NOT_COALESCABLE) {
         flush(c);
@@ -190,6 +196,19 @@ static void send_one(struct offload_coalescer *c, const uint8_t *p, size_t n, bo
     } else if (r != OFFLOAD_MERGED && r != OFFLOAD_STARTED) {
         abort();
     }
+    return r;
+}
+
+/* What packet @i must come back as: renumbered if it is a DF IPv4 segment. */
+static void expect(int i)
+{
+    uint8_t *p = in.buf[i];
+
+    if (want_id[i] < 0 || in.len[i] < 20 || p[0] >> 4 != 4 || !(p[6] & 0x40))
+        return;
+    wr16(p + 4, (size_t)want_id[i]);
+    wr16(p + 10, 0);
+    wr16(p + 10, (uint16_t)~offload_csum_fold(offload_csum_add(0, p, 20)));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -204,16 +223,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     parse_input(data, size);
     out.n = 0;
     offload_coalescer_init(&c, cbuf, sizeof(cbuf));
+    uint16_t first_id = 0, index = 0;
     for (int i = 0; i < in.n; i++) {
         /* An exact-size copy, so that any overread is caught. */
         uint8_t *p = malloc(in.len[i] ? in.len[i] : 1);
         memcpy(p, in.buf[i], in.len[i]);
-        send_one(&c, p, in.len[i], udp);
+        enum offload_add_result r = send_one(&c, p, in.len[i], udp);
         free(p);
+        /* Started or merged packets are valid IP: at least 20 bytes. */
+        if (r == OFFLOAD_STARTED)
+            first_id = rd16(in.buf[i] + 4), index = 0;
+        else if (r == OFFLOAD_MERGED)
+            index++;
+        want_id[i] = r == OFFLOAD_NOT_COALESCABLE ? -1 : (uint16_t)(first_id + index);
     }
     flush(&c);
     if (out.n != in.n)
         abort();
+    for (int i = 0; i < in.n; i++)
+        expect(i);
     for (int i = 0; i < in.n; i++)
         if (out.len[i] != in.len[i] || memcmp(out.buf[i], in.buf[i], in.len[i]) != 0)
             abort();

@@ -346,7 +346,11 @@ WINTUN_ALLOCATE_SEND_PACKET_FUNC WintunAllocateSendPacket;
  * The packet reaches the kernel once every packet allocated before it has
  * been sent; it may be held back briefly to be written together with the
  * next ones (at most until the calling thread waits on a read-wait event,
- * receives nothing, or about 100 microseconds pass). Packets that are not a
+ * receives nothing, or about 100 microseconds pass). Packets merged this way
+ * reach the kernel as sent, but for one field: IPv4 packets with DF set
+ * (atomic datagrams, whose ID has no meaning, RFC 6864) get the IDs the
+ * kernel numbers segments with, the first one's upwards; this is visible
+ * only where the kernel forwards them. Packets that are not a
  * well-formed IPv4 (20 bytes or more) or IPv6 (40 or more) packet, or whose
  * header length field exceeds the packet, are dropped and counted (see
  * LintunGetSessionStats()), as Wintun drops them. A pointer that is not an

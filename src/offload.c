@@ -52,6 +52,7 @@
 
 /* IPv4 flags/fragment offset field: MF and the offset mark a fragment. */
 #define IP4_FRAG_MASK 0x3fff
+#define IP4_DF 0x4000
 
 static uint16_t get16(const uint8_t *p)
 {
@@ -497,8 +498,14 @@ static bool same(const uint8_t *a, const uint8_t *b, size_t from, size_t to)
 
 /*
  * Same IP fields apart from length, ID and checksum. The kernel numbers the
- * IPv4 IDs of the segments it cuts from the first one's upwards, so only IDs
- * that already follow that pattern survive a round trip.
+ * IPv4 IDs of the segments it cuts from the first one's upwards. IDs that
+ * already follow that pattern survive the round trip byte for byte. With DF
+ * set (seg_parse has ruled out MF and an offset) the datagram is atomic, and
+ * "in atomic datagrams, the IPv4 ID field has no meaning" (RFC 6864, 4.1):
+ * any IDs merge, and the kernel's numbering replaces them, as it does when
+ * Linux forwards what its own GRO merged. This is what lets UDP from
+ * unconnected sockets (QUIC, DNS: ID 0 on every datagram) be batched.
+ * Without DF the ID is what reassembly goes by, so it must step.
  */
 static bool ip_continues(const struct offload_coalescer *c, const uint8_t *pkt)
 {
@@ -507,7 +514,8 @@ static bool ip_continues(const struct offload_coalescer *c, const uint8_t *pkt)
     /* Byte 0 holds the version, so the comparisons also match families. */
     if (first[0] >> 4 == 6)
         return same(first, pkt, 0, 4) && same(first, pkt, 6, IP6_HDR_LEN);
-    if (get16(pkt + 4) != (uint16_t)(get16(first + 4) + c->segments))
+    if (!(get16(first + 6) & IP4_DF) &&
+        get16(pkt + 4) != (uint16_t)(get16(first + 4) + c->segments))
         return false;
     return same(first, pkt, 0, 2) && same(first, pkt, 6, 10) && same(first, pkt, 12, 20);
 }

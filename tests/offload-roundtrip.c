@@ -6,6 +6,12 @@
  * random MSS, a short last segment, PSH/FIN at the end, CWR at the start),
  * and some packets are disturbed (gaps, other TTL, SYN, pure ACKs, broken
  * checksums) so that every add result is exercised.
+ *
+ * IPv4 IDs step, stay fixed or are random, with DF set or not. Without DF
+ * the round trip is byte for byte; with DF (atomic datagrams, RFC 6864)
+ * the coalescer may merge any IDs, and the kernel renumbers them: each
+ * packet must then come back with the ID of its super-packet's first
+ * segment plus its index in it, and a header checksum to match.
  */
 #include "harness.h"
 #include "offload-pkt.h"
@@ -19,6 +25,7 @@ static size_t in_len[MAXPKT];
 static struct outs out;
 static uint8_t data[MAXPKT * 1600];
 static int merged, supers;
+static uint16_t want_id[MAXPKT]; /* the IPv4 ID each packet comes back with */
 
 static void flush(struct offload_coalescer *c)
 {
@@ -42,7 +49,9 @@ static void send_all(int count, bool udp)
 
     memset(&none, 0, sizeof(none));
     offload_coalescer_init(&c, cbuf, sizeof(cbuf));
+    uint16_t first_id = 0, index = 0;
     for (int i = 0; i < count; i++) {
+        uint16_t id = (uint16_t)(in[i][4] << 8 | in[i][5]);
         enum offload_add_result r = offload_coalesce_add(&c, in[i], in_len[i], udp);
         if (r == OFFLOAD_FLUSH_FIRST) {
             flush(&c);
@@ -54,6 +63,11 @@ static void send_all(int count, bool udp)
             CHECK_EQ(offload_split(&none, in[i], in_len[i], collect, &out, scratch, 0), 1);
         }
         merged += r == OFFLOAD_MERGED;
+        if (r == OFFLOAD_STARTED)
+            first_id = id, index = 0;
+        else if (r == OFFLOAD_MERGED)
+            index++;
+        want_id[i] = r == OFFLOAD_NOT_COALESCABLE ? id : (uint16_t)(first_id + index);
     }
     flush(&c);
 }
@@ -82,6 +96,8 @@ static void one_stream(int iter)
     bool noisy = iter % 2;
     uint32_t seq = rnd();
     uint16_t id = (uint16_t)rnd();
+    int id_step = (int)rnd_below(3); /* 0: fixed, 1: stepping, 2: random */
+    bool df = rnd_below(4) != 0;
     struct tpkt t;
 
     for (size_t i = 0; i < optlen; i++)
@@ -91,7 +107,9 @@ static void one_stream(int iter)
     for (int i = 0; i < count; i++) {
         tpkt_init(&t, family, proto);
         t.seq = seq;
-        t.id = id++;
+        t.df = df;
+        t.id = id_step == 2 ? (uint16_t)rnd() : id;
+        id = (uint16_t)(id + id_step);
         t.opt = opt;
         t.optlen = optlen;
         t.payload = data + i * mss;
@@ -110,6 +128,11 @@ static void one_stream(int iter)
     send_all(count, proto == 17);
     CHECK_EQ(out.n, count);
     for (int i = 0; i < out.n && i < count; i++) {
+        if (family == 4 && df) { /* expect the kernel's numbering */
+            wr16(in[i] + 4, want_id[i]);
+            wr16(in[i] + 10, 0);
+            wr16(in[i] + 10, ref_csum_value(ref_sum(0, in[i], 20)));
+        }
         if (out.len[i] != in_len[i] || memcmp(out.buf[i], in[i], in_len[i]) != 0) {
             FAILF("iteration %d (IPv%d, proto %d, mss %zu): packet %d of %d differs", iter,
                   family, proto, mss, i, count);
