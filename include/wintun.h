@@ -447,12 +447,12 @@ WINTUN_SESSION_HANDLE LintunStartSessionEx(WINTUN_ADAPTER_HANDLE Adapter, DWORD 
 /* Counters of a session, since it started. */
 typedef struct _LINTUN_SESSION_STATS {
     DWORD64 RxPackets;        /* packets handed to WintunReceivePacket callers */
-    DWORD64 RxBytes;
+    DWORD64 RxBytes;          /* bytes of those packets */
     DWORD64 RxReads;          /* read() system calls that returned data */
     DWORD64 RxSuperPackets;   /* kernel super-packets split into standard packets */
     DWORD64 RxDropped;        /* kernel packets dropped as malformed */
     DWORD64 TxPackets;        /* packets written to the kernel */
-    DWORD64 TxBytes;
+    DWORD64 TxBytes;          /* bytes of those packets, as the program sent them */
     DWORD64 TxWrites;         /* write() system calls */
     DWORD64 TxCoalesced;      /* packets merged into a super-packet before writing */
     DWORD64 TxDroppedInvalid; /* sent packets dropped as not well-formed IP */

@@ -116,6 +116,8 @@ static void write_coalesced(struct session *s)
         return;
     uint32_t segs = co->segments;
     size_t len = offload_coalesce_finish(co);
+    /* TxBytes counts the packets as the program sent them, each with its headers. */
+    size_t bytes = len - VNET_HDR_LEN + (size_t)(segs - 1) * co->hdr_len;
     int err = write_raw(s, co->buf, len);
     if (err == -EINVAL && segs > 1) {
         /* Some kernels refuse coalesced writes: stop coalescing that kind
@@ -134,7 +136,7 @@ static void write_coalesced(struct session *s)
             s->tx_stats.TxDroppedKernel += segs;
         free(scratch);
     } else {
-        count_sent(s, err, segs, len - VNET_HDR_LEN);
+        count_sent(s, err, segs, bytes);
         if (!err && segs > 1)
             s->tx_stats.TxCoalesced += segs;
     }
