@@ -295,21 +295,23 @@ def tcp_run(fw, seconds, with_perf):
     return res
 
 
-# UDP forwarding beyond the 64-byte flood: other payload sizes, and datagrams
-# that can never be merged (every IPv4 ID 0, as unconnected DF sockets send).
-UDP_KINDS = [(1400, False), (64, True), (1400, True)]
+# UDP forwarding beyond the 64-byte flood: other payload sizes; every IPv4
+# ID 0, as unconnected DF sockets send (QUIC, DNS); and two such flows taking
+# turns datagram by datagram, which nothing can merge.
+UDP_KINDS = [(1400, None), (64, "fixed-id"), (1400, "fixed-id"), (64, "two-flows")]
 
 
-def udp_kind_name(size, fixed):
-    return "%d%s" % (size, "-fixed-id" if fixed else "")
+def udp_kind_name(size, pattern):
+    return "%d%s" % (size, "-" + pattern if pattern else "")
 
 
-def udp_pps(ns_from, ns_to, dst, seconds, size=64, fixed=False):
+def udp_pps(ns_from, ns_to, dst, seconds, size=64, pattern=None):
     """Flood UDP from ns_from to dst:9000 in ns_to; return what udpsink counted."""
-    sink = spawn("udpsink", [os.path.join(BIN, "udpsink"), dst, "9000", str(seconds)], ns=ns_to)
+    sink = spawn("udpsink", [os.path.join(BIN, "udpsink"), dst, "9000", str(seconds),
+                             "2" if pattern == "two-flows" else "1"], ns=ns_to)
     wait_ready(sink)
     fl = spawn("udpflood", [os.path.join(BIN, "udpflood"), dst, "9000", str(size),
-                            str(seconds + T_LEAD)] + (["fixed-id"] if fixed else []), ns=ns_from)
+                            str(seconds + T_LEAD)] + ([pattern] if pattern else []), ns=ns_from)
     got = finish(sink, timeout=seconds + 15)
     sent = finish(fl, timeout=seconds + 5)
     return {"pps": got["pps"] if got else 0.0, "sink": got, "flood": sent}
@@ -329,9 +331,9 @@ def bench_forwarding(results):
                 if fw.pid:
                     r["cost"].append(tcp_run(fw, T_COST, True))
                 r["udp"].append(udp_pps(NS_A, NS_B, "10.77.2.1", T_UDP))
-                for size, fixed in UDP_KINDS:
-                    r["udp_kinds"].setdefault(udp_kind_name(size, fixed), []).append(
-                        udp_pps(NS_A, NS_B, "10.77.2.1", T_UDP, size, fixed))
+                for size, pattern in UDP_KINDS:
+                    r["udp_kinds"].setdefault(udp_kind_name(size, pattern), []).append(
+                        udp_pps(NS_A, NS_B, "10.77.2.1", T_UDP, size, pattern))
             except Exception as e:  # a failing mode is reported, the rest still runs
                 log("    error: %s" % e)
                 r.setdefault("errors", []).append(str(e))
@@ -553,7 +555,8 @@ def render(summary, meta):
                     ratio(sp, base.get("udp_kinds_pps", {}).get(k))]
         rows.append(row)
     out.append("\n1b. UDP forwarding by payload size and IPv4 ID pattern, kpps (%ds each; "
-               "fixed-id: every datagram ID 0, nothing can merge)" % meta["t_udp"])
+               "fixed-id: every datagram ID 0, DF; two-flows: two such flows taking turns, "
+               "nothing can merge)" % meta["t_udp"])
     out.append(table(rows, ["mode"] + [x for k in kinds for x in (k, "vs naive")]))
     for key, title in (("kernel_to_program", "2a. Kernel -> program, 64-byte UDP"),
                        ("program_to_kernel", "2b. Program -> kernel socket, 64-byte UDP (one "

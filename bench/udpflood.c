@@ -3,15 +3,18 @@
  * udpflood - send UDP datagrams of PAYLOAD bytes to ADDR:PORT as fast as the
  * kernel takes them, 32 at a time with sendmmsg(), for SECONDS.
  *
- * Usage: udpflood ADDR PORT PAYLOAD SECONDS [fixed-id]
+ * Usage: udpflood ADDR PORT PAYLOAD SECONDS [fixed-id|two-flows]
  * Prints one JSON line: sent, seconds, pps, errors.
  *
  * By default the socket is connected, and Linux numbers its datagrams'
  * IPv4 IDs one by one, as a GSO super-packet's segments are numbered, so a
  * tunnel may merge them. With "fixed-id" the socket is unconnected and sets
  * DF, and Linux gives every datagram ID 0 (RFC 6864 atomic datagrams, as
- * QUIC and DNS servers send them): no two can be merged without changing
- * bytes, so this measures the per-packet path.
+ * QUIC and DNS servers send them): a tunnel can merge them only by letting
+ * the kernel renumber the IDs, which RFC 6864 allows for atomic datagrams
+ * and lintun does. "two-flows" is "fixed-id" with every other datagram
+ * going to PORT + 1: two flows taking turns datagram by datagram, which no
+ * tunnel can merge without reordering them (udpsink ... 2 counts both).
  */
 #include "bench.h"
 #include <arpa/inet.h>
@@ -21,11 +24,12 @@
 
 int main(int argc, char **argv)
 {
-    if (argc < 5 || argc > 6 || (argc == 6 && strcmp(argv[5], "fixed-id"))) {
-        fprintf(stderr, "usage: %s ADDR PORT PAYLOAD SECONDS [fixed-id]\n", argv[0]);
+    if (argc < 5 || argc > 6 ||
+        (argc == 6 && strcmp(argv[5], "fixed-id") && strcmp(argv[5], "two-flows"))) {
+        fprintf(stderr, "usage: %s ADDR PORT PAYLOAD SECONDS [fixed-id|two-flows]\n", argv[0]);
         return 2;
     }
-    bool fixed_id = argc == 6;
+    bool fixed_id = argc == 6, two_flows = fixed_id && !strcmp(argv[5], "two-flows");
     prctl(PR_SET_PDEATHSIG, SIGTERM);
     size_t plen = (size_t)atoi(argv[3]);
     double secs = atof(argv[4]);
@@ -44,12 +48,14 @@ int main(int argc, char **argv)
     memset(payload, 0x5a, sizeof(payload));
     struct iovec iov = {.iov_base = payload, .iov_len = plen};
     struct mmsghdr msgs[BATCH];
+    struct sockaddr_in other = sin;
+    other.sin_port = htons((uint16_t)(atoi(argv[2]) + 1));
     memset(msgs, 0, sizeof(msgs));
     for (int i = 0; i < BATCH; i++) {
         msgs[i].msg_hdr.msg_iov = &iov;
         msgs[i].msg_hdr.msg_iovlen = 1;
         if (fixed_id) {
-            msgs[i].msg_hdr.msg_name = &sin;
+            msgs[i].msg_hdr.msg_name = two_flows && i % 2 ? &other : &sin;
             msgs[i].msg_hdr.msg_namelen = sizeof(sin);
         }
     }
