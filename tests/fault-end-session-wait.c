@@ -68,18 +68,11 @@ static void send_udp(int seq)
 {
     uint8_t pkt[128];
     struct tpkt t;
-    tpkt_init(&t, 4, 17);
-    memcpy(t.src, "\x0a\x2a\x00\x02", 4);
-    memcpy(t.dst, "\x0a\x2a\x00\x01", 4);
-    t.sport = 1000;
-    t.dport = 7000;
+    tpkt_init_udp4(&t, "10.42.0.2", "10.42.0.1", 1000, 7000);
     t.payload = (const uint8_t *)&seq;
     t.plen = sizeof(seq);
     size_t n = tpkt_build(&t, pkt);
-    BYTE *p = WintunAllocateSendPacket(sess, (DWORD)n);
-    REQUIRE(p);
-    memcpy(p, pkt, n);
-    WintunSendPacket(sess, p);
+    session_send(sess, pkt, n);
 }
 
 int main(void)

@@ -27,11 +27,7 @@ static void *sender(void *arg)
     (void)arg;
     for (uint32_t seq = 0; !atomic_load(&stop); seq++) {
         struct tpkt t;
-        tpkt_init(&t, 4, 17);
-        memcpy(t.src, "\x0a\x2c\x00\x02", 4);
-        memcpy(t.dst, "\x0a\x2c\x00\x01", 4);
-        t.sport = 1000;
-        t.dport = 7000;
+        tpkt_init_udp4(&t, "10.44.0.2", "10.44.0.1", 1000, 7000);
         t.payload = (const uint8_t *)&seq;
         t.plen = sizeof(seq);
         size_t n = tpkt_build(&t, pkt);
@@ -105,9 +101,7 @@ int main(void)
     sess = WintunStartSession(a, 0x20000);
     REQUIRE(sess);
     REQUIRE(sh("ip addr add 10.44.0.1/24 dev Downer") == 0);
-    int sink = udp4_bind("10.44.0.1", 7000);
-    int big = 8 << 20;
-    setsockopt(sink, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof(big));
+    int sink = udp4_bind_deep("10.44.0.1", 7000, 8 << 20);
     pthread_t t[3];
     pthread_create(&t[0], NULL, sender, NULL);
     pthread_create(&t[1], NULL, receiver, NULL);

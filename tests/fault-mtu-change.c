@@ -173,10 +173,7 @@ static void check_mtu(int mtu, int sink)
     /* The program sends a packet of the new MTU: it gets through. */
     static uint8_t pkt[9100];
     size_t len = build(pkt, (size_t)mtu - 28, 7002, (uint8_t)mtu);
-    BYTE *p = WintunAllocateSendPacket(sess, (DWORD)len);
-    REQUIRE(p);
-    memcpy(p, pkt, len);
-    WintunSendPacket(sess, p);
+    session_send(sess, pkt, len);
     static uint8_t buf[9100];
     ssize_t r = recv_timeout(sink, buf, sizeof(buf), 1000);
     CHECK_EQ(r, mtu - 28);

@@ -56,19 +56,6 @@ static void *waiter(void *arg)
     return NULL;
 }
 
-static long long link_tx_dropped(void)
-{
-    char buf[4096];
-    FILE *f = popen("ip -s -j link show dev Holder", "r");
-    size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
-    if (f)
-        pclose(f);
-    buf[n] = 0;
-    char *p = strstr(buf, "\"tx\":{");
-    p = p ? strstr(p, "\"dropped\":") : NULL;
-    return p ? atoll(p + 10) : -1;
-}
-
 /* Our packets carry a 4-byte sequence number after the UDP header. */
 static int seq_of(const BYTE *p, DWORD n)
 {
@@ -92,7 +79,7 @@ int main(void)
     REQUIRE(sh("ip addr add 10.43.0.1/24 dev Holder") == 0);
     int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     uint8_t buf[PAYLOAD] = {0};
-    long long drop0 = link_tx_dropped();
+    long long drop0 = link_tx_dropped("Holder");
     int sent = 0;
     for (; sent < FIRST; sent++) {
         memcpy(buf, &sent, 4);
@@ -160,7 +147,7 @@ int main(void)
     printf("after the release: first packet in %.2f ms, %d of %d received\n", first, next, sent);
     CHECK(first >= 0 && first < 100);
     CHECK_EQ(next, sent);
-    CHECK_EQ(link_tx_dropped() - drop0, 0);
+    CHECK_EQ(link_tx_dropped("Holder") - drop0, 0);
     close(fd);
     WintunEndSession(sess);
     WintunCloseAdapter(a);

@@ -68,10 +68,7 @@ static void cycle(struct worker *w, int i)
         t.payload = (const uint8_t *)&i;
         t.plen = sizeof(i);
         size_t n = tpkt_build(&t, pkt);
-        BYTE *p = WintunAllocateSendPacket(s, (DWORD)n);
-        REQUIRE(p);
-        memcpy(p, pkt, n);
-        WintunSendPacket(s, p);
+        session_send(s, pkt, n);
         int v = -1;
         CHECK_EQ(recv_timeout(w->sock, &v, sizeof(v), 1000), (long)sizeof(v));
         CHECK_EQ(v, i);

@@ -45,6 +45,39 @@ static inline int udp4_bind(const char *addr, int port)
     return fd;
 }
 
+/* The kernel's count of packets dropped on their way out of @ifname (its
+ * queue to the session was full), from `ip -s -j link`; -1 if unreadable. */
+static inline long long link_tx_dropped(const char *ifname)
+{
+    char buf[4096], cmd[128];
+    snprintf(cmd, sizeof(cmd), "ip -s -j link show dev %s", ifname);
+    FILE *f = popen(cmd, "r");
+    size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
+    if (f)
+        pclose(f);
+    buf[n] = 0;
+    char *p = strstr(buf, "\"tx\":{");
+    p = p ? strstr(p, "\"dropped\":") : NULL;
+    return p ? atoll(p + 10) : -1;
+}
+
+/* udp4_bind() with a receive buffer of @bytes (SO_RCVBUFFORCE), for bursts. */
+static inline int udp4_bind_deep(const char *addr, int port, int bytes)
+{
+    int fd = udp4_bind(addr, port);
+    setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof(bytes));
+    return fd;
+}
+
+/* Send one packet through a session: allocate (required to succeed), copy, send. */
+static inline void session_send(WINTUN_SESSION_HANDLE s, const void *pkt, size_t n)
+{
+    BYTE *p = WintunAllocateSendPacket(s, (DWORD)n);
+    REQUIRE(p);
+    memcpy(p, pkt, n);
+    WintunSendPacket(s, p);
+}
+
 static inline int udp4_send(int fd, const char *addr, int port, const void *p, size_t n)
 {
     struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};

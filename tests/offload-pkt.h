@@ -7,6 +7,7 @@
 #ifndef LINTUN_TEST_OFFLOAD_PKT_H
 #define LINTUN_TEST_OFFLOAD_PKT_H
 
+#include <arpa/inet.h>
 #include <endian.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -102,6 +103,17 @@ static inline void tpkt_init(struct tpkt *t, int family, int proto)
     t->ack = 777;
     t->flags = 0x10;
     t->win = 512;
+}
+
+/* An IPv4/UDP packet from src:sport to dst:dport (dotted quads). */
+static inline void tpkt_init_udp4(struct tpkt *t, const char *src, const char *dst, int sport,
+                                  int dport)
+{
+    tpkt_init(t, 4, 17);
+    inet_pton(AF_INET, src, t->src);
+    inet_pton(AF_INET, dst, t->dst);
+    t->sport = (uint16_t)sport;
+    t->dport = (uint16_t)dport;
 }
 
 /* Writes the packet with valid checksums; returns its length. */

@@ -137,10 +137,7 @@ static void exchange(WINTUN_SESSION_HANDLE s, int sock, int net)
     t.payload = (const uint8_t *)&v;
     t.plen = sizeof(v);
     size_t n = tpkt_build(&t, pkt);
-    BYTE *p = WintunAllocateSendPacket(s, (DWORD)n);
-    REQUIRE(p);
-    memcpy(p, pkt, n);
-    WintunSendPacket(s, p);
+    session_send(s, pkt, n);
     int r = 0;
     CHECK_EQ(recv_timeout(sock, &r, sizeof(r), 1000), (long)sizeof(r));
     CHECK_EQ(r, v);

@@ -13,11 +13,7 @@ static WINTUN_SESSION_HANDLE s;
 static size_t udp(uint8_t *out, uint32_t seq)
 {
     struct tpkt t;
-    tpkt_init(&t, 4, 17);
-    memcpy(t.src, "\x0a\x15\x00\x02", 4);
-    memcpy(t.dst, "\x0a\x15\x00\x01", 4);
-    t.sport = 6000;
-    t.dport = 7000;
+    tpkt_init_udp4(&t, "10.21.0.2", "10.21.0.1", 6000, 7000);
     t.payload = (const uint8_t *)&seq;
     t.plen = sizeof(seq);
     return tpkt_build(&t, out);

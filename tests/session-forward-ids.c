@@ -36,11 +36,7 @@ static void run(WINTUN_SESSION_HANDLE s, int out_fd, bool df)
     uint8_t pay[LEN], pkt[256], sent[COUNT][256], got[2048];
     size_t len = 0;
     struct tpkt t;
-    tpkt_init(&t, 4, 17);
-    memcpy(t.src, "\x0a\x19\x00\x02", 4);
-    memcpy(t.dst, "\x0a\x1a\x00\x02", 4);
-    t.sport = 5000;
-    t.dport = 6000;
+    tpkt_init_udp4(&t, "10.25.0.2", "10.26.0.2", 5000, 6000);
     t.df = df;
     t.id = FIRST_ID;
     t.payload = pay;
@@ -51,10 +47,7 @@ static void run(WINTUN_SESSION_HANDLE s, int out_fd, bool df)
         memset(pay, i, LEN);
         len = tpkt_build(&t, pkt);
         memcpy(sent[i], pkt, len);
-        BYTE *p = WintunAllocateSendPacket(s, (DWORD)len);
-        REQUIRE(p);
-        memcpy(p, pkt, len);
-        WintunSendPacket(s, p);
+        session_send(s, pkt, len);
     }
     DWORD n;
     WintunReceivePacket(s, &n); /* nothing to receive: held sends go out now */

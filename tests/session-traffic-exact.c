@@ -34,18 +34,11 @@ static void session_to_kernel(WINTUN_SESSION_HANDLE s, int sock, size_t len)
     for (size_t i = 0; i < len; i++)
         payload[i] = (uint8_t)(i * 13 + len);
     struct tpkt t;
-    tpkt_init(&t, 4, 17);
-    memcpy(t.src, "\x0a\x14\x00\x02", 4);
-    memcpy(t.dst, "\x0a\x14\x00\x01", 4);
-    t.sport = 6000;
-    t.dport = 7777;
+    tpkt_init_udp4(&t, "10.20.0.2", "10.20.0.1", 6000, 7777);
     t.payload = payload;
     t.plen = len;
     size_t n = tpkt_build(&t, pkt);
-    BYTE *p = WintunAllocateSendPacket(s, (DWORD)n);
-    REQUIRE(p);
-    memcpy(p, pkt, n);
-    WintunSendPacket(s, p);
+    session_send(s, pkt, n);
     ssize_t r = recv_timeout(sock, got, sizeof(got), 2000);
     if (r != (ssize_t)len) {
         FAILF("session->kernel %zu bytes: socket got %zd", len, r);

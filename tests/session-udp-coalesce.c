@@ -27,17 +27,11 @@ int main(void)
     WINTUN_SESSION_HANDLE s = WintunStartSession(a, 0x400000);
     REQUIRE(s);
     REQUIRE(sh("ip addr add 10.23.0.1/24 dev Udp") == 0);
-    int sock = udp4_bind("10.23.0.1", 7000);
-    int rcvbuf = 8 << 20;
-    setsockopt(sock, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf));
+    int sock = udp4_bind_deep("10.23.0.1", 7000, 8 << 20);
     enum { N = 300, LEN = 64 };
     uint8_t pay[LEN], pkt[128];
     struct tpkt t;
-    tpkt_init(&t, 4, 17);
-    memcpy(t.src, "\x0a\x17\x00\x02", 4);
-    memcpy(t.dst, "\x0a\x17\x00\x01", 4);
-    t.sport = 6000;
-    t.dport = 7000;
+    tpkt_init_udp4(&t, "10.23.0.2", "10.23.0.1", 6000, 7000);
     t.payload = pay;
     t.plen = LEN;
     for (int i = 0; i < N; i++) {
@@ -45,10 +39,7 @@ int main(void)
             pay[j] = (uint8_t)(i + j);
         t.id = (uint16_t)(100 + i);
         size_t n = tpkt_build(&t, pkt);
-        BYTE *p = WintunAllocateSendPacket(s, (DWORD)n);
-        REQUIRE(p);
-        memcpy(p, pkt, n);
-        WintunSendPacket(s, p);
+        session_send(s, pkt, n);
     }
     DWORD n;
     WintunReceivePacket(s, &n); /* nothing to receive: held sends go out now */

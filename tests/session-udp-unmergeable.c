@@ -18,10 +18,7 @@ static void send_one(WINTUN_SESSION_HANDLE s, struct tpkt *t, uint8_t *pay, int 
     for (int j = 0; j < LEN; j++)
         pay[j] = (uint8_t)(i + j);
     size_t n = tpkt_build(t, pkt);
-    BYTE *p = WintunAllocateSendPacket(s, (DWORD)n);
-    REQUIRE(p);
-    memcpy(p, pkt, n);
-    WintunSendPacket(s, p);
+    session_send(s, pkt, n);
 }
 
 static LINTUN_SESSION_STATS stats(WINTUN_SESSION_HANDLE s)
@@ -40,16 +37,10 @@ int main(void)
     WINTUN_SESSION_HANDLE s = WintunStartSession(a, 0x400000);
     REQUIRE(s);
     REQUIRE(sh("ip addr add 10.24.0.1/24 dev Unmerged") == 0);
-    int sock = udp4_bind("10.24.0.1", 7000);
-    int rcvbuf = 8 << 20;
-    setsockopt(sock, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf));
+    int sock = udp4_bind_deep("10.24.0.1", 7000, 8 << 20);
     uint8_t pay[LEN];
     struct tpkt t;
-    tpkt_init(&t, 4, 17);
-    memcpy(t.src, "\x0a\x18\x00\x02", 4);
-    memcpy(t.dst, "\x0a\x18\x00\x01", 4);
-    t.sport = 6000;
-    t.dport = 7000;
+    tpkt_init_udp4(&t, "10.24.0.2", "10.24.0.1", 6000, 7000);
     t.payload = pay;
     t.plen = LEN;
     DWORD n;

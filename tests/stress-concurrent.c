@@ -159,11 +159,7 @@ static size_t build(uint8_t *out, uint32_t seq)
 {
     uint8_t payload[1300];
     struct tpkt t;
-    tpkt_init(&t, 4, 17);
-    memcpy(t.src, "\x0a\x1f\x00\x02", 4);
-    memcpy(t.dst, "\x0a\x1f\x00\x01", 4);
-    t.sport = 6000;
-    t.dport = 6001;
+    tpkt_init_udp4(&t, "10.31.0.2", "10.31.0.1", 6000, 6001);
     t.id = (uint16_t)seq;
     t.plen = plen_of(9, seq);
     fill(payload, t.plen, 9, seq);
@@ -237,19 +233,6 @@ static void *sink(void *arg)
     return NULL;
 }
 
-static long long link_tx_dropped(void)
-{
-    char buf[4096];
-    FILE *f = popen("ip -s -j link show dev Stress", "r");
-    size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
-    if (f)
-        pclose(f);
-    buf[n] = 0;
-    char *p = strstr(buf, "\"tx\":{");
-    p = p ? strstr(p, "\"dropped\":") : NULL;
-    return p ? atoll(p + 10) : -1;
-}
-
 static long long udp_rcvbuf_errors(void)
 {
     char line[1024];
@@ -280,11 +263,9 @@ int main(void)
     REQUIRE(sh("ip addr add 10.31.0.1/24 dev Stress") == 0);
     for (int i = 0; i < KSENDERS; i++)
         REQUIRE((seen[i] = calloc(MAXSEQ / 8, 1)));
-    int sfd = udp4_bind("10.31.0.1", 6001);
-    int rcvbuf = 16 << 20;
-    setsockopt(sfd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf));
+    int sfd = udp4_bind_deep("10.31.0.1", 6001, 16 << 20);
     usleep(100000);
-    long long drop0 = link_tx_dropped(), rcverr0 = udp_rcvbuf_errors();
+    long long drop0 = link_tx_dropped("Stress"), rcverr0 = udp_rcvbuf_errors();
 
     pthread_t ks[KSENDERS], rs[RECEIVERS], ss[SENDERS], sk;
     pthread_create(&sk, NULL, sink, &sfd);
@@ -308,7 +289,7 @@ int main(void)
 
     LINTUN_SESSION_STATS st;
     REQUIRE(LintunGetSessionStats(sess, &st));
-    long long kdrop = link_tx_dropped() - drop0, rcverr = udp_rcvbuf_errors() - rcverr0;
+    long long kdrop = link_tx_dropped("Stress") - drop0, rcverr = udp_rcvbuf_errors() - rcverr0;
     unsigned long long ksent = 0;
     for (int i = 0; i < KSENDERS; i++)
         ksent += k_sent[i];
