@@ -192,4 +192,54 @@ static inline size_t udp4_build(uint8_t *pkt, uint32_t src, uint32_t dst, uint16
     return len;
 }
 
+/* ---- the forwarders (fwd-naive, fwd-vnet, fwd-lintun) ---- */
+
+/* One direction of a raw forwarder: each read() from one queue is written to the other. */
+struct raw_dir {
+    int from, to;
+    uint64_t packets, bytes, errors;
+};
+
+static inline void *raw_pump(void *arg)
+{
+    struct raw_dir *d = arg;
+    static __thread uint8_t buf[65536 + 12]; /* a packet, or a virtio_net_hdr and one */
+    for (;;) {
+        ssize_t n = read(d->from, buf, sizeof(buf));
+        if (n <= 0) {
+            if (n < 0 && errno == EINTR)
+                continue;
+            break;
+        }
+        if (write(d->to, buf, (size_t)n) == n) {
+            __atomic_add_fetch(&d->packets, 1, __ATOMIC_RELAXED);
+            __atomic_add_fetch(&d->bytes, (uint64_t)n, __ATOMIC_RELAXED);
+        } else {
+            __atomic_add_fetch(&d->errors, 1, __ATOMIC_RELAXED);
+        }
+    }
+    return NULL;
+}
+
+/* Runs pump(ab) and pump(ba) on two threads, prints "ready", waits for SIGTERM. */
+static inline void fwd_run(void *(*pump)(void *), void *ab, void *ba, const sigset_t *set)
+{
+    pthread_t t1, t2;
+    pthread_create(&t1, NULL, pump, ab);
+    pthread_create(&t2, NULL, pump, ba);
+    say_ready();
+    signals_wait(set);
+}
+
+/* The start of a forwarder's JSON line: its counters, and the packets it lost as @lost_name. */
+static inline void fwd_print_counts(uint64_t ab_packets, uint64_t ab_bytes, uint64_t ba_packets,
+                                    uint64_t ba_bytes, const char *lost_name, uint64_t lost)
+{
+    printf("{\"ab_packets\": %llu, \"ab_bytes\": %llu, \"ba_packets\": %llu, "
+           "\"ba_bytes\": %llu, \"%s\": %llu",
+           (unsigned long long)ab_packets, (unsigned long long)ab_bytes,
+           (unsigned long long)ba_packets, (unsigned long long)ba_bytes, lost_name,
+           (unsigned long long)lost);
+}
+
 #endif

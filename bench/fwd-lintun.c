@@ -62,16 +62,10 @@ int main(int argc, char **argv)
     WINTUN_ADAPTER_HANDLE b = bench_adapter_in(argv[2]);
     WINTUN_SESSION_HANDLE sa = bench_session(a, flags), sb = bench_session(b, flags);
     struct dir ab = {.from = sa, .to = sb}, ba = {.from = sb, .to = sa};
-    pthread_t t1, t2;
-    pthread_create(&t1, NULL, pump, &ab);
-    pthread_create(&t2, NULL, pump, &ba);
-    say_ready();
-    signals_wait(&set);
-    printf("{\"ab_packets\": %llu, \"ab_bytes\": %llu, \"ba_packets\": %llu, \"ba_bytes\": %llu, "
-           "\"dropped\": %llu, ",
-           (unsigned long long)ab.packets, (unsigned long long)ab.bytes,
-           (unsigned long long)ba.packets, (unsigned long long)ba.bytes,
-           (unsigned long long)(ab.dropped + ba.dropped));
+    fwd_run(pump, &ab, &ba, &set);
+    fwd_print_counts(ab.packets, ab.bytes, ba.packets, ba.bytes, "dropped",
+                     ab.dropped + ba.dropped);
+    printf(", ");
     bench_print_stats("session_a", sa);
     printf(", ");
     bench_print_stats("session_b", sb);

@@ -17,32 +17,6 @@
 #define TUN_F_USO6 0x40
 #endif
 
-struct dir {
-    int from, to;
-    uint64_t packets, bytes, errors;
-};
-
-static void *pump(void *arg)
-{
-    struct dir *d = arg;
-    static __thread uint8_t buf[65536 + sizeof(struct virtio_net_hdr)];
-    for (;;) {
-        ssize_t n = read(d->from, buf, sizeof(buf));
-        if (n <= 0) {
-            if (n < 0 && errno == EINTR)
-                continue;
-            break;
-        }
-        if (write(d->to, buf, (size_t)n) == n) {
-            __atomic_add_fetch(&d->packets, 1, __ATOMIC_RELAXED);
-            __atomic_add_fetch(&d->bytes, (uint64_t)n, __ATOMIC_RELAXED);
-        } else {
-            __atomic_add_fetch(&d->errors, 1, __ATOMIC_RELAXED);
-        }
-    }
-    return NULL;
-}
-
 /* Ask for the most offload the kernel accepts; returns the flags set. */
 static unsigned offload(int fd)
 {
@@ -69,17 +43,10 @@ int main(int argc, char **argv)
     netns_enter(argv[2]);
     int b = tun_open(IFF_VNET_HDR);
     unsigned fb = offload(b);
-    struct dir ab = {.from = a, .to = b}, ba = {.from = b, .to = a};
-    pthread_t t1, t2;
-    pthread_create(&t1, NULL, pump, &ab);
-    pthread_create(&t2, NULL, pump, &ba);
-    say_ready();
-    signals_wait(&set);
-    printf("{\"ab_packets\": %llu, \"ab_bytes\": %llu, \"ba_packets\": %llu, \"ba_bytes\": %llu, "
-           "\"errors\": %llu, \"offload\": \"0x%x\", \"uso\": %s}\n",
-           (unsigned long long)ab.packets, (unsigned long long)ab.bytes,
-           (unsigned long long)ba.packets, (unsigned long long)ba.bytes,
-           (unsigned long long)(ab.errors + ba.errors), fa & fb,
+    struct raw_dir ab = {.from = a, .to = b}, ba = {.from = b, .to = a};
+    fwd_run(raw_pump, &ab, &ba, &set);
+    fwd_print_counts(ab.packets, ab.bytes, ba.packets, ba.bytes, "errors", ab.errors + ba.errors);
+    printf(", \"offload\": \"0x%x\", \"uso\": %s}\n", fa & fb,
            (fa & fb & TUN_F_USO4) ? "true" : "false");
     fflush(stdout);
     _exit(0);
