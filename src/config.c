@@ -350,33 +350,71 @@ static int route_list_fn(struct nl_sock *nl, int ifindex, void *out, size_t max,
     return nl_route_list(nl, ifindex, out, max, count);
 }
 
-LINTUN_EXPORT BOOL LintunGetAddresses(WINTUN_ADAPTER_HANDLE Adapter, LINTUN_IP_ADDRESS *Addresses,
-                                      DWORD *Count)
+static void addr_out(const void *item, void *out)
 {
-    struct adapter *a = adapter_get(Adapter, __func__);
-    struct nl_addr *items;
+    from_nl_addr(item, out);
+}
+
+static void route_out(const void *item, void *out)
+{
+    const struct nl_route *r = item;
+    LINTUN_ROUTE *o = out;
+
+    from_nl_addr(&r->dst, &o->Destination);
+    o->Metric = r->metric;
+}
+
+/* What LintunGetAddresses and LintunGetRoutes differ in. */
+struct list_kind {
+    list_fn *list;
+    size_t item_size;                             /* a netlink item */
+    size_t out_size;                              /* a public item */
+    void (*convert)(const void *item, void *out); /* one into the other */
+    const char *what, *param;                     /* for messages */
+};
+
+static const struct list_kind addresses = {addr_list_fn, sizeof(struct nl_addr),
+                                           sizeof(LINTUN_IP_ADDRESS), addr_out, "addresses",
+                                           "Addresses"};
+static const struct list_kind routes = {route_list_fn, sizeof(struct nl_route),
+                                        sizeof(LINTUN_ROUTE), route_out, "routes", "Routes"};
+
+/* The link's items into out[*Count], or ERROR_MORE_DATA with the count needed. */
+static BOOL get_list(WINTUN_ADAPTER_HANDLE Adapter, void *out, DWORD *Count,
+                     const struct list_kind *k, const char *func)
+{
+    struct adapter *a = adapter_get(Adapter, func);
     struct nl_sock *nl;
     struct nl_link link;
     size_t total;
+    void *items;
     int err;
 
     if (!a)
         return FALSE;
-    if (!Count || (!Addresses && *Count))
-        return bad_parameter(__func__, "Count is NULL, or Addresses is NULL with *Count > 0");
+    if (!Count || (!out && *Count)) {
+        fail(ERROR_INVALID_PARAMETER, "%s: Count is NULL, or %s is NULL with *Count > 0", func,
+             k->param);
+        return FALSE;
+    }
     if (!begin(a, &nl, &link))
         return FALSE;
-    err = list_items(nl, link.ifindex, addr_list_fn, sizeof(*items), *Count, (void **)&items,
-                     &total);
+    err = list_items(nl, link.ifindex, k->list, k->item_size, *Count, &items, &total);
     if (err)
-        return finish(nl, report(nl, err, false, "Failed to list addresses of %s", link.ifname));
+        return finish(nl, report(nl, err, false, "Failed to list %s of %s", k->what, link.ifname));
     for (size_t i = 0; i < total && i < *Count; i++)
-        from_nl_addr(&items[i], &Addresses[i]);
+        k->convert((const char *)items + i * k->item_size, (char *)out + i * k->out_size);
     free(items);
     if (total > *Count)
         return finish(nl, more_data(Count, total));
     *Count = (DWORD)total;
     return finish(nl, TRUE);
+}
+
+LINTUN_EXPORT BOOL LintunGetAddresses(WINTUN_ADAPTER_HANDLE Adapter, LINTUN_IP_ADDRESS *Addresses,
+                                      DWORD *Count)
+{
+    return get_list(Adapter, Addresses, Count, &addresses, __func__);
 }
 
 /* ------------------------------------------------------------------
@@ -507,32 +545,7 @@ LINTUN_EXPORT BOOL LintunDeleteRoute(WINTUN_ADAPTER_HANDLE Adapter, const LINTUN
 LINTUN_EXPORT BOOL LintunGetRoutes(WINTUN_ADAPTER_HANDLE Adapter, LINTUN_ROUTE *Routes,
                                    DWORD *Count)
 {
-    struct adapter *a = adapter_get(Adapter, __func__);
-    struct nl_route *items;
-    struct nl_sock *nl;
-    struct nl_link link;
-    size_t total;
-    int err;
-
-    if (!a)
-        return FALSE;
-    if (!Count || (!Routes && *Count))
-        return bad_parameter(__func__, "Count is NULL, or Routes is NULL with *Count > 0");
-    if (!begin(a, &nl, &link))
-        return FALSE;
-    err = list_items(nl, link.ifindex, route_list_fn, sizeof(*items), *Count, (void **)&items,
-                     &total);
-    if (err)
-        return finish(nl, report(nl, err, false, "Failed to list routes of %s", link.ifname));
-    for (size_t i = 0; i < total && i < *Count; i++) {
-        from_nl_addr(&items[i].dst, &Routes[i].Destination);
-        Routes[i].Metric = items[i].metric;
-    }
-    free(items);
-    if (total > *Count)
-        return finish(nl, more_data(Count, total));
-    *Count = (DWORD)total;
-    return finish(nl, TRUE);
+    return get_list(Adapter, Routes, Count, &routes, __func__);
 }
 
 /* ------------------------------------------------------------------
