@@ -317,83 +317,81 @@ def udp_pps(ns_from, ns_to, dst, seconds, size=64, pattern=None):
     return {"pps": got["pps"] if got else 0.0, "sink": got, "flood": sent}
 
 
-def bench_forwarding(results):
-    # Repetitions outside, modes inside: a drift of the machine spreads over every mode.
+def each_run(results, keys, label, empty, body):
+    """body(key, r) for REPS repetitions of every key, r = results[key] (made by
+    empty() the first time). Repetitions outside, keys inside: a drift of the
+    machine spreads over every mode. A failing run is logged and kept in
+    r["errors"], the rest still runs; every process is stopped after each run."""
     for rep in range(REPS):
-        for mode in FWD_MODES:
-            r = results.setdefault(mode, {"tcp": [], "cost": [], "udp": [], "udp_kinds": {},
-                                          "stats": []})
-            log("  forward %-20s rep %d/%d" % (mode, rep + 1, REPS))
-            fw = None
+        for key in keys:
+            r = results.setdefault(key, empty())
+            log("  %s %-26s rep %d/%d" % (label, key, rep + 1, REPS))
             try:
-                fw = Forwarder(mode)
-                r["tcp"].append(tcp_run(fw, T_TCP, False))
-                if fw.pid:
-                    r["cost"].append(tcp_run(fw, T_COST, True))
-                r["udp"].append(udp_pps(NS_A, NS_B, "10.77.2.1", T_UDP))
-                for size, pattern in UDP_KINDS:
-                    r["udp_kinds"].setdefault(udp_kind_name(size, pattern), []).append(
-                        udp_pps(NS_A, NS_B, "10.77.2.1", T_UDP, size, pattern))
-            except Exception as e:  # a failing mode is reported, the rest still runs
+                body(key, r)
+            except Exception as e:
                 log("    error: %s" % e)
                 r.setdefault("errors", []).append(str(e))
             finally:
-                if fw:
-                    fw.close()
                 kill_all()
-                if fw and fw.stats:
-                    r["stats"].append(fw.stats)
+
+
+def bench_forwarding(results):
+    def run(mode, r):
+        fw = Forwarder(mode)
+        try:
+            r["tcp"].append(tcp_run(fw, T_TCP, False))
+            if fw.pid:
+                r["cost"].append(tcp_run(fw, T_COST, True))
+            r["udp"].append(udp_pps(NS_A, NS_B, "10.77.2.1", T_UDP))
+            for size, pattern in UDP_KINDS:
+                r["udp_kinds"].setdefault(udp_kind_name(size, pattern), []).append(
+                    udp_pps(NS_A, NS_B, "10.77.2.1", T_UDP, size, pattern))
+        finally:
+            fw.close()
+            if fw.stats:
+                r["stats"].append(fw.stats)
+
+    each_run(results, FWD_MODES, "forward",
+             lambda: {"tcp": [], "cost": [], "udp": [], "udp_kinds": {}, "stats": []}, run)
 
 
 def bench_rx(results):
-    for rep in range(REPS):
-        for mode in RX_MODES:
-            r = results.setdefault(mode, {"runs": []})
-            log("  kernel->program %-14s rep %d/%d" % (mode, rep + 1, REPS))
-            try:
-                p = spawn("sessrx", [os.path.join(BIN, "sessrx"), NS_A, mode, str(T_UDP)])
-                wait_ready(p)
-                conf_tun(NS_A, "btun", "10.77.1.1/24", "10.77.2.0/24", "fd00:77:1::1/64",
-                         "fd00:77:2::/64")
-                fl = spawn("udpflood", [os.path.join(BIN, "udpflood"), "10.77.2.9", "9000", "64",
-                                        str(T_UDP + T_LEAD)], ns=NS_A)
-                got = finish(p, timeout=T_UDP + 15)
-                sent = finish(fl, timeout=T_UDP + 5)
-                r["runs"].append({"pps": got["pps"] if got else 0.0, "rx": got, "flood": sent})
-            except Exception as e:
-                log("    error: %s" % e)
-                r.setdefault("errors", []).append(str(e))
-            finally:
-                kill_all()
+    def run(mode, r):
+        p = spawn("sessrx", [os.path.join(BIN, "sessrx"), NS_A, mode, str(T_UDP)])
+        wait_ready(p)
+        conf_tun(NS_A, "btun", "10.77.1.1/24", "10.77.2.0/24", "fd00:77:1::1/64",
+                 "fd00:77:2::/64")
+        fl = spawn("udpflood", [os.path.join(BIN, "udpflood"), "10.77.2.9", "9000", "64",
+                                str(T_UDP + T_LEAD)], ns=NS_A)
+        got = finish(p, timeout=T_UDP + 15)
+        sent = finish(fl, timeout=T_UDP + 5)
+        r["runs"].append({"pps": got["pps"] if got else 0.0, "rx": got, "flood": sent})
+
+    each_run(results, RX_MODES, "kernel->program", lambda: {"runs": []}, run)
 
 
 def bench_tx(results):
-    # Each mode twice: one repeated packet (ID 0, nothing can merge), and
-    # packets whose IDs count up as a connected socket's do ("stepping-id").
-    for rep in range(REPS):
-        for mode, stepping in [(m, st) for st in (False, True) for m in TX_MODES]:
-            key = mode + (" stepping-id" if stepping else "")
-            r = results.setdefault(key, {"runs": []})
-            log("  program->kernel %-26s rep %d/%d" % (key, rep + 1, REPS))
-            try:
-                p = spawn("sesstx", [os.path.join(BIN, "sesstx"), NS_A, mode, str(T_UDP + T_LEAD)]
-                          + (["stepping-id"] if stepping else []), stdin=True)
-                wait_ready(p)
-                conf_tun(NS_A, "btun", "10.77.1.1/24", "10.77.2.0/24", "fd00:77:1::1/64",
-                         "fd00:77:2::/64")
-                sink = spawn("udpsink", [os.path.join(BIN, "udpsink"), "10.77.1.1", "9000",
-                                         str(T_UDP)], ns=NS_A)
-                wait_ready(sink)
-                p.stdin.write("go\n")
-                p.stdin.flush()
-                got = finish(sink, timeout=T_UDP + 15)
-                sent = finish(p, timeout=T_UDP + 10)
-                r["runs"].append({"pps": got["pps"] if got else 0.0, "sink": got, "tx": sent})
-            except Exception as e:
-                log("    error: %s" % e)
-                r.setdefault("errors", []).append(str(e))
-            finally:
-                kill_all()
+    # Each mode twice: one repeated packet (ID 0, no UDP checksum: nothing can
+    # merge), and packets whose IDs count up as a connected socket's do
+    # ("stepping-id").
+    def run(key, r):
+        mode, stepping = key.split(" ")[0], key.endswith(" stepping-id")
+        p = spawn("sesstx", [os.path.join(BIN, "sesstx"), NS_A, mode, str(T_UDP + T_LEAD)]
+                  + (["stepping-id"] if stepping else []), stdin=True)
+        wait_ready(p)
+        conf_tun(NS_A, "btun", "10.77.1.1/24", "10.77.2.0/24", "fd00:77:1::1/64",
+                 "fd00:77:2::/64")
+        sink = spawn("udpsink", [os.path.join(BIN, "udpsink"), "10.77.1.1", "9000",
+                                 str(T_UDP)], ns=NS_A)
+        wait_ready(sink)
+        p.stdin.write("go\n")
+        p.stdin.flush()
+        got = finish(sink, timeout=T_UDP + 15)
+        sent = finish(p, timeout=T_UDP + 10)
+        r["runs"].append({"pps": got["pps"] if got else 0.0, "sink": got, "tx": sent})
+
+    keys = [m + st for st in ("", " stepping-id") for m in TX_MODES]
+    each_run(results, keys, "program->kernel", lambda: {"runs": []}, run)
 
 
 def ping_times(ns, target, v6):
@@ -411,44 +409,36 @@ def ping_times(ns, target, v6):
 
 
 def bench_latency(results):
-    for rep in range(REPS):
-        for mode in ECHO_MODES:
-            r = results.setdefault(mode, {"v4": [], "v6": []})
-            log("  latency %-22s rep %d/%d" % (mode, rep + 1, REPS))
-            try:
-                if mode == "example":
-                    # examples/echo-responder.c, the one users copy: it polls the
-                    # ring a little before sleeping. It has no "ready" line: wait
-                    # for the addresses it adds.
-                    p = spawn("echo-responder", [os.path.join(BUILD, "examples", "echo-responder"),
-                                                 "btun", "--addr", "10.77.1.1/24", "--addr",
-                                                 "fd00:77:1::1/64", "--quiet"], ns=NS_A)
-                    deadline = time.time() + 10
-                    while "fd00:77:1::1" not in ip(NS_A, "addr", "show", "dev", "btun",
-                                                   check=False):
-                        if time.time() > deadline or p.poll() is not None:
-                            raise RuntimeError("echo-responder did not start")
-                        time.sleep(0.05)
-                else:
-                    prog = "echo-lintun" if mode.startswith("lintun") else "echo-naive"
-                    args = [os.path.join(BIN, prog), NS_A]
-                    if ":" in mode:
-                        args.append(mode.split(":", 1)[1])
-                    p = spawn(prog, args)
-                    wait_ready(p)
-                conf_tun(NS_A, "btun", "10.77.1.1/24", "10.77.2.0/24", "fd00:77:1::1/64",
-                         "fd00:77:2::/64")
-                for fam, target in (("v4", "10.77.2.5"), ("v6", "fd00:77:2::5")):
-                    t = ping_times(NS_A, target, fam == "v6")
-                    if t:
-                        r[fam].append(t)
-                    else:
-                        r.setdefault("errors", []).append("%s: no reply" % fam)
-            except Exception as e:
-                log("    error: %s" % e)
-                r.setdefault("errors", []).append(str(e))
-            finally:
-                kill_all()
+    def run(mode, r):
+        if mode == "example":
+            # examples/echo-responder.c, the one users copy: it polls the
+            # ring a little before sleeping. It has no "ready" line: wait
+            # for the addresses it adds.
+            p = spawn("echo-responder", [os.path.join(BUILD, "examples", "echo-responder"),
+                                         "btun", "--addr", "10.77.1.1/24", "--addr",
+                                         "fd00:77:1::1/64", "--quiet"], ns=NS_A)
+            deadline = time.time() + 10
+            while "fd00:77:1::1" not in ip(NS_A, "addr", "show", "dev", "btun", check=False):
+                if time.time() > deadline or p.poll() is not None:
+                    raise RuntimeError("echo-responder did not start")
+                time.sleep(0.05)
+        else:
+            prog = "echo-lintun" if mode.startswith("lintun") else "echo-naive"
+            args = [os.path.join(BIN, prog), NS_A]
+            if ":" in mode:
+                args.append(mode.split(":", 1)[1])
+            p = spawn(prog, args)
+            wait_ready(p)
+        conf_tun(NS_A, "btun", "10.77.1.1/24", "10.77.2.0/24", "fd00:77:1::1/64",
+                 "fd00:77:2::/64")
+        for fam, target in (("v4", "10.77.2.5"), ("v6", "fd00:77:2::5")):
+            t = ping_times(NS_A, target, fam == "v6")
+            if t:
+                r[fam].append(t)
+            else:
+                r.setdefault("errors", []).append("%s: no reply" % fam)
+
+    each_run(results, ECHO_MODES, "latency", lambda: {"v4": [], "v6": []}, run)
 
 
 # ----------------------------------------------------------------------------
