@@ -155,7 +155,7 @@ void tx_flush_ready(struct session *s);
 /* Write the held-back super-packet, if any (tx_lock held). */
 void tx_flush_held(struct session *s);
 /* Write every session's held-back super-packet (no locks held). */
-void tx_flush_all(void);
+int tx_flush_all(void); /* returns how many had one */
 /* Take the session off the held list (before it ends). */
 void tx_unhold(struct session *s);
 
