@@ -74,11 +74,12 @@ int offload_split(const struct virtio_net_hdr *hdr, const uint8_t *pkt, size_t l
  * Precisely: IPv4 IDs must be first_id + index (mod 2^16), as the kernel's
  * segmentation writes them, unless DF is set (an atomic datagram, whose ID
  * has no meaning, RFC 6864): then any IDs merge and come back renumbered
- * first_id + index, the one field not given back as it was; no SYN/RST/URG; CWR only on the first segment;
- * a PSH/FIN or short segment is the last one (the coalescer is then closed);
- * checksums must not only verify but equal the value the kernel's
- * segmentation writes (0x0000 rather than 0xffff for TCP, 0xffff for a UDP
- * 0), and UDP must carry a checksum; total IP length <= 65535 and <= cap.
+ * first_id + index, the one field not given back as it was; no SYN/RST/URG;
+ * CWR only on the first segment; a PSH/FIN or short segment is the last one
+ * (the coalescer is then closed); checksums must not only verify but equal
+ * the value the kernel's segmentation writes (0x0000 rather than 0xffff for
+ * TCP, 0xffff for a UDP 0), and UDP must carry a checksum; total IP length
+ * <= 65535 and <= cap.
  * With these rules, offload_coalesce_finish() followed by the kernel's
  * segmentation (or offload_split()) gives back the added packets byte for
  * byte, apart from those renumbered IDs (and so the IPv4 header checksum).

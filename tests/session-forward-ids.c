@@ -3,10 +3,10 @@
  * What a coalesced send looks like once the kernel forwards it. Datagrams
  * sent through a session are routed out of a plain TUN interface (no
  * offload, so the kernel segments before handing them over) and read there.
- * With DF set and every IPv4 ID 0, the session merges them and the kernel
- * numbers the IDs from the first one's upwards, with valid header checksums;
- * everything else arrives as sent. Without DF they are not merged and keep
- * their IDs. This is the one field in which lintun's sends differ from the
+ * With DF set and every IPv4 ID the same, the session merges them and the
+ * kernel numbers the IDs from the first one's upwards, with valid header
+ * checksums; everything else arrives as sent. Without DF they are not merged
+ * and keep their IDs. UDP datagrams, and TCP segments of one stream. This is the one field in which lintun's sends differ from the
  * program's packets (wintun.h, WintunSendPacket(3)).
  */
 #include <fcntl.h>
@@ -30,13 +30,14 @@ static int plain_tun(const char *name)
     return fd;
 }
 
-/* Sends COUNT datagrams (payload bytes i), reads what the kernel forwards. */
-static void run(WINTUN_SESSION_HANDLE s, int out_fd, bool df)
+/* Sends COUNT packets (payload bytes i), reads what the kernel forwards. */
+static void run(WINTUN_SESSION_HANDLE s, int out_fd, int proto, bool df)
 {
     uint8_t pay[LEN], pkt[256], sent[COUNT][256], got[2048];
     size_t len = 0;
     struct tpkt t;
     tpkt_init_udp4(&t, "10.25.0.2", "10.26.0.2", 5000, 6000);
+    t.proto = proto; /* TCP: tpkt_init's ACK segment, the sequence counts up */
     t.df = df;
     t.id = FIRST_ID;
     t.payload = pay;
@@ -48,6 +49,7 @@ static void run(WINTUN_SESSION_HANDLE s, int out_fd, bool df)
         len = tpkt_build(&t, pkt);
         memcpy(sent[i], pkt, len);
         session_send(s, pkt, len);
+        t.seq += LEN;
     }
     DWORD n;
     WintunReceivePacket(s, &n); /* nothing to receive: held sends go out now */
@@ -61,7 +63,7 @@ static void run(WINTUN_SESSION_HANDLE s, int out_fd, bool df)
             usleep(1000);
             continue;
         }
-        if (r < 20 || got[9] != 17)
+        if (r < 20 || got[9] != proto)
             continue; /* not ours */
         uint16_t want_id = (uint16_t)(df ? FIRST_ID + i : FIRST_ID);
         /* Forwarding takes one from the TTL; the kernel fixes the checksum. */
@@ -70,8 +72,9 @@ static void run(WINTUN_SESSION_HANDLE s, int out_fd, bool df)
         wr16(sent[i] + 10, 0);
         wr16(sent[i] + 10, ref_csum_value(ref_sum(0, sent[i], 20)));
         if ((size_t)r != len || memcmp(got, sent[i], len) != 0)
-            FAILF("%s datagram %d: %zd bytes, ID %u, first payload byte %u", df ? "DF" : "non-DF",
-                  i, r, (unsigned)(got[4] << 8 | got[5]), got[28]);
+            FAILF("%s %s packet %d: %zd bytes, ID %u, first payload byte %u",
+                  proto == 6 ? "TCP" : "UDP", df ? "DF" : "non-DF", i, r,
+                  (unsigned)(got[4] << 8 | got[5]), got[len - LEN]);
         i++;
     }
     CHECK_EQ(i, COUNT);
@@ -88,8 +91,12 @@ int main(void)
     int out_fd = plain_tun("fwdout");
     REQUIRE(sh("ip addr add 10.25.0.1/24 dev FwdIds && ip addr add 10.26.0.1/24 dev fwdout && "
                "ip link set fwdout up && sysctl -qw net.ipv4.ip_forward=1") == 0);
-    run(s, out_fd, true);
-    run(s, out_fd, false);
+    /* The merged runs first: after the unmerged ones the session would write
+     * the next packets straight away without trying (the send bypass). */
+    run(s, out_fd, 17, true);
+    run(s, out_fd, 6, true);
+    run(s, out_fd, 17, false);
+    run(s, out_fd, 6, false);
     close(out_fd);
     WintunEndSession(s);
     WintunCloseAdapter(a);
