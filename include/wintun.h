@@ -428,7 +428,8 @@ int LintunGetReadWaitFd(WINTUN_SESSION_HANDLE Session);
 
 /* Session flags for LintunStartSessionEx(). */
 #define LINTUN_SESSION_NO_OFFLOAD 0x1   /* no checksum/segmentation offload */
-#define LINTUN_SESSION_NO_COALESCE 0x2  /* offload on receive, no coalescing of sends */
+#define LINTUN_SESSION_NO_COALESCE 0x2  /* offload on receive, no coalescing of sends
+                                           (sends keep their IPv4 IDs, see WintunSendPacket) */
 #define LINTUN_SESSION_PASSTHROUGH 0x4  /* super-packets with metadata, see below */
 
 /*
