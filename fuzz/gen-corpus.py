@@ -12,8 +12,8 @@ import os
 import struct
 
 
-def ip4(proto, l4, ident=0x1234):
-    return struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(l4), ident, 0x4000, 64, proto, 0,
+def ip4(proto, l4, ident=0x1234, frag=0x4000):
+    return struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(l4), ident, frag, 64, proto, 0,
                        bytes([10, 0, 0, 1]), bytes([10, 0, 0, 2])) + l4
 
 
@@ -71,6 +71,11 @@ def main():
     write(c, 'udp6-stream', b'\1' + rec(2, ip6(17, udp(pay[:1000]))) + rec(3, pay[:1000]) * 3)
     write(c, 'mixed', b'\1' + rec(2, first4) + rec(3, pay[:500]) + rec(2, first6) +
           rec(0, bytes(30)) + rec(3, pay[:400]) + rec(0x13, pay[:400]))
+    # Whole datagrams with one fixed IPv4 ID: DF ones merge (the kernel renumbers
+    # them), ones without DF must not.
+    for name, frag in (('udp4-fixed-id', 0x4000), ('udp4-fixed-id-nodf', 0)):
+        write(c, name, b'\1' + b''.join(rec(2, ip4(17, udp(pay[:200]), 0, frag))
+                                         for _ in range(4)))
     write(c, 'big', b'\0' + rec(2, ip4(6, tcp(pay[:1400]))) + b''.join(
         rec(3, (pay * 2)[:1400]) for _ in range(46)))
 
