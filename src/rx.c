@@ -42,13 +42,18 @@ static void set_blocked(struct session *s, bool blocked)
     atomic_store_explicit(&s->rx_blocked, blocked, memory_order_relaxed);
 }
 
-static int store(struct session *s, const uint8_t *p, size_t n)
+/* Copy a packet into a new ring slot; the slot, or NULL when there is no room. */
+static uint8_t *copy_in(struct session *s, const uint8_t *p, size_t n)
 {
     uint8_t *dst = ring_push(&s->rx, (uint32_t)n);
-    if (!dst)
-        return -ENOSPC;
-    memcpy(dst, p, n);
-    return 0;
+    if (dst)
+        memcpy(dst, p, n);
+    return dst;
+}
+
+static int store(struct session *s, const uint8_t *p, size_t n)
+{
+    return copy_in(s, p, n) ? 0 : -ENOSPC;
 }
 
 static int emit_segment(void *arg, const uint8_t *p, size_t n)
@@ -92,10 +97,9 @@ static int place(struct session *s, uint32_t n)
         long ip_len = offload_csum_plan(h, pkt, len);
         if (ip_len < 0)
             return drop_malformed(s, len);
-        uint8_t *dst = ring_push(&s->rx, (uint32_t)ip_len);
+        uint8_t *dst = copy_in(s, pkt, (size_t)ip_len);
         if (!dst)
             return -ENOSPC;
-        memcpy(dst, pkt, (size_t)ip_len);
         offload_csum_finish(h, dst, (size_t)ip_len);
         return 0;
     }
@@ -142,6 +146,21 @@ static int read_error(struct session *s, int err)
 #define RX_ON_AFTER_BULK 16u
 #define RX_TOGGLE_MIN_NS 1000000000ull
 
+/* Turn the device's receive offload on (the session's flags) or off; logged. */
+static void switch_rx_offload(struct session *s, bool on, uint64_t now)
+{
+    if (ioctl(s->tun_fd, TUNSETOFFLOAD, on ? (unsigned long)s->offload : 0UL) < 0)
+        return;
+    s->rx_offload_off = !on;
+    s->rx_toggle_ns = now;
+    if (on)
+        log_msg(WINTUN_LOG_INFO, "Receive offload back on on \"%ls\": bulk TCP arrives",
+                s->adapter->name);
+    else
+        log_msg(WINTUN_LOG_INFO, "Receive offload off on \"%ls\": no super-packet in %u reads",
+                s->adapter->name, RX_OFF_AFTER_READS);
+}
+
 static void offload_follow(struct session *s, uint32_t n)
 {
     if (!(s->offload & (TUN_F_TSO4 | TUN_F_TSO6)) || (s->flags & LINTUN_SESSION_PASSTHROUGH))
@@ -156,14 +175,8 @@ static void offload_follow(struct session *s, uint32_t n)
             return;
         s->rx_plain_reads = 0;
         uint64_t now = now_ns();
-        if (s->rx_toggle_ns && now - s->rx_toggle_ns < RX_TOGGLE_MIN_NS)
-            return;
-        if (ioctl(s->tun_fd, TUNSETOFFLOAD, 0UL) == 0) {
-            s->rx_offload_off = true;
-            s->rx_toggle_ns = now;
-            log_msg(WINTUN_LOG_INFO, "Receive offload off on \"%ls\": no super-packet in %u reads",
-                    s->adapter->name, RX_OFF_AFTER_READS);
-        }
+        if (!s->rx_toggle_ns || now - s->rx_toggle_ns >= RX_TOGGLE_MIN_NS)
+            switch_rx_offload(s, false, now);
         return;
     }
     if (!offload_bulk_tcp(s->rx_buf + VNET_HDR_LEN, n - VNET_HDR_LEN)) {
@@ -173,12 +186,7 @@ static void offload_follow(struct session *s, uint32_t n)
     if (++s->rx_bulk_reads < RX_ON_AFTER_BULK)
         return;
     s->rx_bulk_reads = 0;
-    if (ioctl(s->tun_fd, TUNSETOFFLOAD, (unsigned long)s->offload) == 0) {
-        s->rx_offload_off = false;
-        s->rx_toggle_ns = now_ns();
-        log_msg(WINTUN_LOG_INFO, "Receive offload back on on \"%ls\": bulk TCP arrives",
-                s->adapter->name);
-    }
+    switch_rx_offload(s, true, now_ns());
 }
 
 int rx_fill(struct session *s)
