@@ -171,7 +171,9 @@ static void submit(struct session *s, const uint8_t *p, uint32_t n)
     if (!s->coalesce || s->co_bypass) {
         if (s->co_bypass) {
             s->co_bypass--;
-            write_coalesced(s); /* anything staged goes first, in order */
+            /* Anything staged goes first, in order: the packet that was
+             * added again after the write that started this bypass. */
+            write_coalesced(s);
         }
         count_sent(s, write_packet(s, p, n), 1, n);
         return;
