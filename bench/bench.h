@@ -162,6 +162,15 @@ static inline int echo_reply(uint8_t *pkt, size_t len)
     return 0;
 }
 
+/* Fill in the checksum of a 20-byte IPv4 header. */
+static inline void ip4_set_csum(uint8_t *pkt)
+{
+    pkt[10] = pkt[11] = 0;
+    uint16_t c = csum_fold(csum_add(0, pkt, 20));
+    pkt[10] = c >> 8;
+    pkt[11] = c & 0xff;
+}
+
 /*
  * Write a 20-byte IPv4 header and an 8-byte UDP header (checksum 0, allowed
  * for IPv4) for a payload of plen bytes into pkt; returns the packet length.
@@ -179,9 +188,7 @@ static inline size_t udp4_build(uint8_t *pkt, uint32_t src, uint32_t dst, uint16
     pkt[9] = 17;
     memcpy(pkt + 12, &src, 4);
     memcpy(pkt + 16, &dst, 4);
-    uint16_t c = csum_fold(csum_add(0, pkt, 20));
-    pkt[10] = c >> 8;
-    pkt[11] = c & 0xff;
+    ip4_set_csum(pkt);
     pkt[20] = sport >> 8;
     pkt[21] = sport & 0xff;
     pkt[22] = dport >> 8;

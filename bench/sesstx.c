@@ -71,10 +71,7 @@ int main(int argc, char **argv)
             if (stepping) {
                 pkt[4] = id >> 8;
                 pkt[5] = id & 0xff;
-                pkt[10] = pkt[11] = 0;
-                uint16_t c = csum_fold(csum_add(0, pkt, 20));
-                pkt[10] = c >> 8;
-                pkt[11] = c & 0xff;
+                ip4_set_csum(pkt);
             }
             if (s) {
                 BYTE *q = WintunAllocateSendPacket(s, (DWORD)len);
@@ -88,14 +85,12 @@ int main(int argc, char **argv)
                 memcpy(q, pkt, len);
                 WintunSendPacket(s, q);
                 sent++;
-                id++;
             } else if (write(fd, pkt, len) == (ssize_t)len) {
                 sent++;
-                id++;
             } else {
                 errors++;
-                id++;
             }
+            id++; /* every packet handed over takes an ID; a full ring retries */
         }
         if ((t = now_sec()) >= end)
             break;
