@@ -71,11 +71,9 @@ static void logger(WINTUN_LOGGER_LEVEL level, DWORD64 ts, const WCHAR *msg)
 static void udp_burst(int count)
 {
     int u = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(9)};
-    inet_pton(AF_INET, "10.77.2.1", &a.sin_addr);
     uint8_t payload[32] = {0};
     for (int i = 0; i < count; i++) {
-        sendto(u, payload, sizeof(payload), 0, (struct sockaddr *)&a, sizeof(a));
+        udp4_send(u, "10.77.2.1", 9, payload, sizeof(payload));
         if (i % 256 == 255)
             usleep(2000); /* let the forwarder keep up: the queue holds 500 */
     }
