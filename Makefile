@@ -25,7 +25,7 @@ WARN := -Wall -Wextra -Wmissing-prototypes -Wshadow -Wstrict-prototypes -Wformat
 CPPFLAGS_ALL := -D_GNU_SOURCE -Iinclude -Isrc $(CPPFLAGS)
 CFLAGS_ALL := -std=gnu11 -pthread -MMD -MP $(WARN) $(CFLAGS) $(SAN)
 LIB_CFLAGS := $(CFLAGS_ALL) -fPIC -fvisibility=hidden
-LDLIBS_ALL := -lmnl -pthread
+LDLIBS_ALL := -lmnl -luring -pthread
 
 ifeq ($(V),1)
 Q :=

@@ -431,6 +431,8 @@ int LintunGetReadWaitFd(WINTUN_SESSION_HANDLE Session);
 #define LINTUN_SESSION_NO_COALESCE 0x2  /* offload on receive, no coalescing of sends
                                            (sends keep their IPv4 IDs, see WintunSendPacket) */
 #define LINTUN_SESSION_PASSTHROUGH 0x4  /* super-packets with metadata, see below */
+#define LINTUN_SESSION_NO_IO_URING 0x8  /* one write() per packet, never io_uring */
+#define LINTUN_SESSION_IO_URING 0x10    /* io_uring or fail: ERROR_NOT_SUPPORTED */
 
 /*
  * LintunStartSessionEx - WintunStartSession() with flags.
@@ -439,8 +441,22 @@ int LintunGetReadWaitFd(WINTUN_SESSION_HANDLE Session);
  * received packet is preceded by a 10-byte struct virtio_net_hdr (see
  * <linux/virtio_net.h>) and may be a TCP/UDP super-packet up to 64 KiB;
  * every sent packet must start with such a header as well.
- * Errors as WintunStartSession(), and ERROR_INVALID_PARAMETER for unknown
- * flags.
+ *
+ * Sent packets reach the kernel several per system call, through io_uring,
+ * where the process may use it; otherwise (kernel.io_uring_disabled, a
+ * seccomp profile that refuses io_uring_setup, a kernel before 5.6) one
+ * write() each. Both behave the same: allocation order is delivery order, and
+ * a packet is written at the latest when the program next waits on the
+ * read-wait event or finds nothing to receive, when the session ends, or
+ * about 100 microseconds after it was sent. The session logs which one it
+ * uses. LINTUN_SESSION_NO_IO_URING forces write(); LINTUN_SESSION_IO_URING
+ * insists on io_uring. Without either flag, the environment variable
+ * LINTUN_IO=plain or LINTUN_IO=uring does the same.
+ *
+ * Errors as WintunStartSession(); ERROR_INVALID_PARAMETER for unknown flags
+ * or both io_uring flags at once; ERROR_NOT_SUPPORTED when
+ * LINTUN_SESSION_IO_URING (or LINTUN_IO=uring) is asked for and the process
+ * cannot have io_uring.
  */
 WINTUN_SESSION_HANDLE LintunStartSessionEx(WINTUN_ADAPTER_HANDLE Adapter, DWORD Capacity,
                                            DWORD Flags);
@@ -454,7 +470,7 @@ typedef struct _LINTUN_SESSION_STATS {
     DWORD64 RxDropped;        /* kernel packets dropped as malformed */
     DWORD64 TxPackets;        /* packets written to the kernel */
     DWORD64 TxBytes;          /* bytes of those packets, as the program sent them */
-    DWORD64 TxWrites;         /* write() system calls */
+    DWORD64 TxWrites;         /* writes to the kernel (write() calls or io_uring writes) */
     DWORD64 TxCoalesced;      /* packets merged into a super-packet before writing */
     DWORD64 TxDroppedInvalid; /* sent packets dropped as not well-formed IP */
     DWORD64 TxDroppedKernel;  /* packets the kernel refused (interface down, ...) */

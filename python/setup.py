@@ -22,7 +22,7 @@ def lintun_flags():
     static = os.path.join(build, "liblintun.a")
     if os.path.exists(static) and os.path.exists(os.path.join(REPO, "include", "wintun.h")):
         return {"include_dirs": [os.path.join(REPO, "include")],
-                "extra_objects": [static], "libraries": ["mnl"],
+                "extra_objects": [static], "libraries": ["mnl", "uring"],
                 "extra_link_args": ["-pthread", "-Wl,--exclude-libs,ALL"]}
     try:
         out = subprocess.run(["pkg-config", "--cflags", "--libs", "lintun"], check=True,

@@ -18,6 +18,7 @@ need gcc have cc
 need make have make
 need pkg-config have pkg-config
 need libmnl-dev pkg-config --exists libmnl
+need liburing-dev pkg-config --exists liburing
 case $mode in
 check|demo|bench)
     need iproute2 have ip

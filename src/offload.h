@@ -18,7 +18,14 @@
 #endif
 
 /* Bytes of struct virtio_net_hdr in front of each packet (no num_buffers). */
-#define OFFLOAD_VNET_HDR_LEN 10
+#define OFFLOAD_VNET_HDR_LEN 10u
+
+/* Room for one packet of any size a TUN queue passes: an IP packet's 16-bit
+ * length, plus slack (the split's scratch buffer). */
+#define OFFLOAD_SCRATCH_LEN 0x10000u
+
+/* Room for one read or one write of a TUN queue: header and packet. */
+#define OFFLOAD_SUPER_LEN (OFFLOAD_VNET_HDR_LEN + OFFLOAD_SCRATCH_LEN)
 
 /*
  * offload_split - turn what one read() of a TUN queue with IFF_VNET_HDR gave

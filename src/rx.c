@@ -110,7 +110,7 @@ static int place(struct session *s, uint32_t n)
         s->rx_stats.RxDropped++; /* could never fit, even in an empty ring */
         return 0;
     }
-    int r = offload_split(h, pkt, len, emit_segment, s, s->split_buf, 0x10000);
+    int r = offload_split(h, pkt, len, emit_segment, s, s->split_buf, OFFLOAD_SCRATCH_LEN);
     if (r < 0)
         return drop_malformed(s, len);
     if (h->gso_type != VIRTIO_NET_HDR_GSO_NONE)

@@ -24,7 +24,10 @@
 #include "session.h"
 
 #define TUN_FLAGS (IFF_TUN | IFF_NO_PI | IFF_VNET_HDR | IFF_MULTI_QUEUE)
-#define KNOWN_FLAGS (LINTUN_SESSION_NO_OFFLOAD | LINTUN_SESSION_NO_COALESCE | LINTUN_SESSION_PASSTHROUGH)
+#define KNOWN_FLAGS                                                                    \
+    (LINTUN_SESSION_NO_OFFLOAD | LINTUN_SESSION_NO_COALESCE | LINTUN_SESSION_PASSTHROUGH | \
+     LINTUN_SESSION_NO_IO_URING | LINTUN_SESSION_IO_URING)
+#define IO_FLAGS (LINTUN_SESSION_NO_IO_URING | LINTUN_SESSION_IO_URING)
 
 struct session *session_get(WINTUN_SESSION_HANDLE handle, const char *caller)
 {
@@ -48,6 +51,13 @@ struct session *session_get(WINTUN_SESSION_HANDLE handle, const char *caller)
 
 static DWORD env_flags(DWORD flags)
 {
+    const char *io = getenv("LINTUN_IO");
+    if (io && !(flags & IO_FLAGS)) {
+        if (!strcmp(io, "plain"))
+            flags |= LINTUN_SESSION_NO_IO_URING;
+        else if (!strcmp(io, "uring"))
+            flags |= LINTUN_SESSION_IO_URING;
+    }
     const char *v = getenv("LINTUN_OFFLOAD");
     if (!v)
         return flags;
@@ -56,6 +66,13 @@ static DWORD env_flags(DWORD flags)
     if (!strcmp(v, "nocoalesce"))
         return flags | LINTUN_SESSION_NO_COALESCE;
     return flags;
+}
+
+static enum writer_mode writer_mode(DWORD flags)
+{
+    if (flags & LINTUN_SESSION_NO_IO_URING)
+        return WRITER_PLAIN;
+    return flags & LINTUN_SESSION_IO_URING ? WRITER_URING : WRITER_AUTO;
 }
 
 /* Turn on the offloads the kernel accepts, richest first (EINVAL = unknown bit). */
@@ -206,12 +223,10 @@ static int make_buffers(struct session *s, DWORD capacity)
     if (err)
         return err;
     s->rx_buf = malloc(RX_BUF_LEN);
-    s->split_buf = malloc(0x10000);
-    s->co_buf = malloc(RX_BUF_LEN);
+    s->split_buf = malloc(OFFLOAD_SCRATCH_LEN);
     s->tx_buf = calloc(1, RX_BUF_LEN);
-    if (!s->rx_buf || !s->split_buf || !s->co_buf || !s->tx_buf)
+    if (!s->rx_buf || !s->split_buf || !s->tx_buf)
         return -ENOMEM;
-    offload_coalescer_init(&s->co, s->co_buf, RX_BUF_LEN);
     return 0;
 }
 
@@ -257,9 +272,9 @@ static void session_free(struct session *s)
     ring_free(&s->tx);
     free(s->rx_buf);
     free(s->split_buf);
-    free(s->co_buf);
     free(s->tx_buf);
-    s->rx_buf = s->split_buf = s->co_buf = s->tx_buf = NULL;
+    s->rx_buf = s->split_buf = s->tx_buf = NULL;
+    writer_free(&s->w);
     s->magic = HANDLE_DEAD;
     s->event.magic = HANDLE_DEAD;
     handle_retire(s);
@@ -271,6 +286,8 @@ static DWORD start_error(int err, const struct adapter *a, const char *step)
         return fail(ERROR_ALREADY_INITIALIZED, "A session already runs on \"%ls\"", a->name);
     if (err == -EBADFD || err == -ENODEV)
         return fail_errno(ERROR_HANDLE_EOF, -err, "Adapter \"%ls\" is gone", a->name);
+    if (err == -EOPNOTSUPP)
+        return fail_errno(ERROR_NOT_SUPPORTED, -err, "%s: io_uring is not available here", step);
     if (err == -EPERM || err == -EACCES)
         return fail_errno(ERROR_ACCESS_DENIED, -err,
                           "%s: a session needs CAP_NET_ADMIN or to be the adapter's owner", step);
@@ -311,6 +328,8 @@ static int session_open(struct session *s, struct adapter *a, DWORD capacity)
         return start_error(err, a, "Failed to create the read-wait event"), err;
     if ((err = make_buffers(s, capacity)) < 0)
         return start_error(err, a, "Failed to allocate the rings"), err;
+    if ((err = tx_init(s, writer_mode(s->flags))) < 0)
+        return start_error(err, a, "Failed to set up io_uring for writes"), err;
     return 0;
 }
 
@@ -327,7 +346,7 @@ LINTUN_EXPORT WINTUN_SESSION_HANDLE LintunStartSessionEx(WINTUN_ADAPTER_HANDLE h
              WINTUN_MIN_RING_CAPACITY, WINTUN_MAX_RING_CAPACITY);
         return NULL;
     }
-    if (flags & ~(DWORD)KNOWN_FLAGS) {
+    if ((flags & ~(DWORD)KNOWN_FLAGS) || (flags & IO_FLAGS) == IO_FLAGS) {
         fail(ERROR_INVALID_PARAMETER, "Unknown session flags 0x%x", flags);
         return NULL;
     }
@@ -350,8 +369,9 @@ LINTUN_EXPORT WINTUN_SESSION_HANDLE LintunStartSessionEx(WINTUN_ADAPTER_HANDLE h
         goto out;
     }
     a->session = s;
-    log_msg(WINTUN_LOG_INFO, "Session started on \"%ls\" (offload 0x%x%s)", a->name, s->offload,
-            s->coalesce ? ", coalescing sends" : "");
+    log_msg(WINTUN_LOG_INFO, "Session started on \"%ls\" (offload 0x%x%s; writes %s)", a->name,
+            s->offload, s->coalesce ? ", coalescing sends" : "",
+            writer_batched(&s->w) ? "batched through io_uring" : "one write() each");
 out:
     pthread_mutex_unlock(&a->lock);
     return (WINTUN_SESSION_HANDLE)s;

@@ -54,6 +54,7 @@
 #include <linux/virtio_net.h>
 #include "offload.h"
 #include "ring.h"
+#include "writer.h"
 #include "wintun.h"
 
 /* UDP segmentation offload bits (kernel 6.2; older headers lack them). */
@@ -64,8 +65,8 @@
 
 #define SESSION_MAGIC 0x4c545353u /* "LTSS" */
 #define EVENT_MAGIC 0x4c544556u   /* "LTEV" */
-#define VNET_HDR_LEN ((uint32_t)sizeof(struct virtio_net_hdr))
-#define RX_BUF_LEN (VNET_HDR_LEN + 0x10000u)
+#define VNET_HDR_LEN OFFLOAD_VNET_HDR_LEN
+#define RX_BUF_LEN OFFLOAD_SUPER_LEN
 #define TX_HOLD_NS 100000
 
 struct adapter;
@@ -123,7 +124,7 @@ struct session {
     _Alignas(SESSION_CACHE_LINE) pthread_mutex_t tx_lock;
     struct ring tx;
     struct offload_coalescer co;
-    uint8_t *co_buf;
+    struct writer w;         /* stages writes; several per system call (writer.h) */
     uint8_t *tx_buf;         /* a zero virtio_net_hdr, then one packet to write */
     bool held;               /* on the held list (tx.c) */
     bool coalesce;           /* off after a kernel refused a TCP super-packet */
@@ -150,9 +151,11 @@ void session_set_eof(struct session *s);
 void session_wake(struct session *s);
 
 /* tx.c */
+/* Set up the session's writer (tun_fd open): 0 or -errno. */
+int tx_init(struct session *s, enum writer_mode mode);
 /* Write every sent slot from the oldest on (tx_lock held). */
 void tx_flush_ready(struct session *s);
-/* Write the held-back super-packet, if any (tx_lock held). */
+/* Write the held-back super-packet and everything staged (tx_lock held). */
 void tx_flush_held(struct session *s);
 /* Write every session's held-back super-packet (no locks held). */
 int tx_flush_all(void); /* returns how many had one */

@@ -42,6 +42,7 @@
 #include "adapter.h"
 #include "log.h"
 #include "session.h"
+#include "writer.h"
 
 #define HELD_MAX 64
 
@@ -72,28 +73,6 @@ static void write_failed(struct session *s, int err, uint32_t packets)
     s->tx_stats.TxDroppedKernel += packets;
 }
 
-static int write_raw(struct session *s, const uint8_t *p, size_t n)
-{
-    s->tx_stats.TxWrites++;
-    ssize_t r;
-    do
-        r = write(s->tun_fd, p, n);
-    while (r < 0 && errno == EINTR);
-    return r < 0 ? -errno : 0;
-}
-
-/*
- * Write one packet behind a zero virtio_net_hdr. The packet is copied after
- * the header in tx_buf and written with one write(): a two-element writev()
- * of header and packet cost the kernel about 7% more per small packet
- * (measured: 446k against 417k packets per second), far more than the copy.
- */
-static int write_packet(struct session *s, const uint8_t *p, size_t n)
-{
-    memcpy(s->tx_buf + VNET_HDR_LEN, p, n);
-    return write_raw(s, s->tx_buf, VNET_HDR_LEN + n);
-}
-
 static void count_sent(struct session *s, int err, uint32_t packets, size_t bytes)
 {
     if (err) {
@@ -108,11 +87,73 @@ static void count_sent(struct session *s, int err, uint32_t packets, size_t byte
 static int emit_plain(void *arg, const uint8_t *p, size_t n)
 {
     struct session *s = arg;
-    count_sent(s, write_packet(s, p, n), 1, n);
+    memcpy(s->tx_buf + VNET_HDR_LEN, p, n);
+    s->tx_stats.TxWrites++;
+    count_sent(s, writer_write_now(&s->w, s->tx_buf, VNET_HDR_LEN + n), 1, n);
     return 0;
 }
 
-/* Write the coalescer's super-packet and empty it (tx_lock held). */
+/*
+ * Some kernels refuse coalesced writes: stop coalescing that kind (UDP or
+ * TCP), log once, and write these segments one by one. This runs while the
+ * writer reports, before anything staged after the super-packet is written.
+ */
+static void refused(struct session *s, const uint8_t *data, uint32_t len, uint32_t segs)
+{
+    const struct virtio_net_hdr *h = (const void *)data;
+    bool udp = h->gso_type == VIRTIO_NET_HDR_GSO_UDP_L4;
+    log_msg(WINTUN_LOG_WARN, "The kernel refused a coalesced %s write; sending %s packets "
+            "one by one from now on", udp ? "UDP" : "TCP", udp ? "UDP" : "TCP");
+    if (udp)
+        s->coalesce_udp = false;
+    else
+        s->coalesce = false;
+    if (offload_split(h, data + VNET_HDR_LEN, len - VNET_HDR_LEN, emit_plain, s, s->split_buf,
+                      OFFLOAD_SCRATCH_LEN) < 0)
+        s->tx_stats.TxDroppedKernel += segs;
+}
+
+/* The writer's report on one write (tx_lock held): count it. */
+static void written(void *arg, const struct writer_entry *e, const uint8_t *data, int res)
+{
+    struct session *s = arg;
+    s->tx_stats.TxWrites++;
+    if (res == -EINVAL && e->packets > 1 && !(s->flags & LINTUN_SESSION_PASSTHROUGH)) {
+        refused(s, data, e->len, e->packets);
+        return;
+    }
+    count_sent(s, res, e->packets, e->bytes);
+    if (!res && e->packets > 1)
+        s->tx_stats.TxCoalesced += e->packets;
+}
+
+int tx_init(struct session *s, enum writer_mode mode)
+{
+    return writer_init(&s->w, s->tun_fd, mode, written, s);
+}
+
+/* Stage one packet behind a zero virtio_net_hdr (tx_lock held). */
+static void write_packet(struct session *s, const uint8_t *p, uint32_t n)
+{
+    uint8_t *dst = writer_reserve(&s->w, VNET_HDR_LEN + n);
+    memset(dst, 0, VNET_HDR_LEN);
+    memcpy(dst + VNET_HDR_LEN, p, n);
+    writer_commit(&s->w, VNET_HDR_LEN + n, 1, n);
+}
+
+/*
+ * An empty coalescer builds its next super-packet at the free end of the
+ * writer's stage, where finishing it stages it without a copy. Nothing else
+ * is staged while the coalescer holds segments: every packet that does not
+ * merge finishes the super-packet first (submit()).
+ */
+static void co_place(struct session *s)
+{
+    if (!s->co.segments)
+        offload_coalescer_init(&s->co, writer_reserve(&s->w, OFFLOAD_SUPER_LEN), OFFLOAD_SUPER_LEN);
+}
+
+/* Stage the coalescer's super-packet and empty it (tx_lock held). */
 static void write_coalesced(struct session *s)
 {
     struct offload_coalescer *co = &s->co;
@@ -122,28 +163,7 @@ static void write_coalesced(struct session *s)
     size_t len = offload_coalesce_finish(co);
     /* TxBytes counts the packets as the program sent them, each with its headers. */
     size_t bytes = len - VNET_HDR_LEN + (size_t)(segs - 1) * co->hdr_len;
-    int err = write_raw(s, co->buf, len);
-    if (err == -EINVAL && segs > 1) {
-        /* Some kernels refuse coalesced writes: stop coalescing that kind
-         * (UDP or TCP), log once, and send these segments one by one. */
-        bool udp = co->gso_type == VIRTIO_NET_HDR_GSO_UDP_L4;
-        log_msg(WINTUN_LOG_WARN, "The kernel refused a coalesced %s write; sending %s packets "
-                "one by one from now on", udp ? "UDP" : "TCP", udp ? "UDP" : "TCP");
-        if (udp)
-            s->coalesce_udp = false;
-        else
-            s->coalesce = false;
-        uint8_t *scratch = malloc(0x10000);
-        if (!scratch || offload_split((const struct virtio_net_hdr *)(const void *)co->buf,
-                                      co->buf + VNET_HDR_LEN, len - VNET_HDR_LEN, emit_plain, s,
-                                      scratch, 0x10000) < 0)
-            s->tx_stats.TxDroppedKernel += segs;
-        free(scratch);
-    } else {
-        count_sent(s, err, segs, bytes);
-        if (!err && segs > 1)
-            s->tx_stats.TxCoalesced += segs;
-    }
+    writer_commit(&s->w, (uint32_t)len, segs, (uint32_t)bytes);
     offload_coalescer_reset(co);
     if (segs > 1) {
         s->co_misses = 0;
@@ -161,7 +181,12 @@ static void write_coalesced(struct session *s)
 static void submit(struct session *s, const uint8_t *p, uint32_t n)
 {
     if (s->flags & LINTUN_SESSION_PASSTHROUGH) {
-        count_sent(s, n > VNET_HDR_LEN ? write_raw(s, p, n) : -EINVAL, 1, n);
+        if (n <= VNET_HDR_LEN) {
+            count_sent(s, -EINVAL, 1, n);
+            return;
+        }
+        memcpy(writer_reserve(&s->w, n), p, n);
+        writer_commit(&s->w, n, 1, n);
         return;
     }
     if (!offload_packet_valid(p, n)) {
@@ -175,15 +200,17 @@ static void submit(struct session *s, const uint8_t *p, uint32_t n)
              * added again after the write that started this bypass. */
             write_coalesced(s);
         }
-        count_sent(s, write_packet(s, p, n), 1, n);
+        write_packet(s, p, n);
         return;
     }
+    co_place(s);
     switch (offload_coalesce_add(&s->co, p, n, s->coalesce_udp)) {
     case OFFLOAD_MERGED:
     case OFFLOAD_STARTED:
         return;
     case OFFLOAD_FLUSH_FIRST:
         write_coalesced(s);
+        co_place(s);
         if (s->coalesce && offload_coalesce_add(&s->co, p, n, s->coalesce_udp) == OFFLOAD_STARTED)
             return;
         break;
@@ -191,7 +218,7 @@ static void submit(struct session *s, const uint8_t *p, uint32_t n)
         write_coalesced(s);
         break;
     }
-    count_sent(s, write_packet(s, p, n), 1, n);
+    write_packet(s, p, n);
 }
 
 /* ------------------------------------------------------------------------
@@ -255,7 +282,7 @@ static void hold(struct session *s)
     }
     pthread_mutex_unlock(&held_lock);
     if (!s->held)
-        write_coalesced(s); /* list full: do not hold, write now */
+        tx_flush_held(s); /* list full: do not hold, write now */
 }
 
 static void unlist(int i)
@@ -278,8 +305,9 @@ int tx_flush_all(void)
             i++;
             continue;
         }
-        wrote += s->co.segments > 0;
+        wrote += s->co.segments > 0 || writer_pending(&s->w);
         write_coalesced(s);
+        writer_flush(&s->w);
         s->held = false;
         pthread_mutex_unlock(&s->tx_lock);
         unlist(i);
@@ -303,7 +331,11 @@ void tx_unhold(struct session *s)
     pthread_mutex_unlock(&s->tx_lock);
 }
 
-void tx_flush_held(struct session *s) { write_coalesced(s); }
+void tx_flush_held(struct session *s)
+{
+    write_coalesced(s);
+    writer_flush(&s->w);
+}
 
 void tx_flush_ready(struct session *s)
 {
@@ -313,7 +345,7 @@ void tx_flush_ready(struct session *s)
         submit(s, p, n);
         ring_pop(&s->tx);
     }
-    if (s->co.segments && !atomic_load(&s->ending))
+    if ((s->co.segments || writer_pending(&s->w)) && !atomic_load(&s->ending))
         hold(s);
 }
 

@@ -342,7 +342,8 @@ static void values(WINTUN_ADAPTER_HANDLE a, WINTUN_ADAPTER_HANDLE opened)
         snprintf(desc, sizeof(desc), "WintunStartSession(capacity 0x%x)", caps[i]);
         ROW(desc, !WintunStartSession(a, caps[i]), ERROR_INVALID_PARAMETER);
     }
-    const DWORD flags[] = {0x8, 0x10, 0x80000000u, 0xffffffffu};
+    /* Unknown bits, and both io_uring flags at once (0x8 | 0x10). */
+    const DWORD flags[] = {0x18, 0x20, 0x80000000u, 0xffffffffu};
     for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
         snprintf(desc, sizeof(desc), "LintunStartSessionEx(flags 0x%x)", flags[i]);
         ROW(desc, !LintunStartSessionEx(a, 0x20000, flags[i]), ERROR_INVALID_PARAMETER);

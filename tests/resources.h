@@ -7,6 +7,7 @@
 #define LINTUN_TEST_RESOURCES_H
 
 #include <dirent.h>
+#include <stdbool.h>
 #include "harness.h"
 
 /* Descriptors, threads and interfaces, before and after (leak checks). */
@@ -21,7 +22,31 @@ static int count_entries(const char *path)
     closedir(d);
     return n;
 }
-static int fd_count(void) { return count_entries("/proc/self/fd") - 1; /* opendir's own */ }
+/*
+ * Descriptors, io_uring instances apart. The library submits writes through
+ * one io_uring per thread that flushed a session (src/writer.h), made on
+ * first use and closed when that thread exits: a thread that lives on (the
+ * test's main thread, the flusher) keeps its ring after the session ends.
+ */
+static int fd_count_kind(bool uring)
+{
+    DIR *d = opendir("/proc/self/fd");
+    int n = 0;
+    if (!d)
+        return -1;
+    for (struct dirent *e; (e = readdir(d));) {
+        if (e->d_name[0] == '.' || atoi(e->d_name) == dirfd(d))
+            continue;
+        char path[300], target[64] = "";
+        snprintf(path, sizeof(path), "/proc/self/fd/%s", e->d_name);
+        ssize_t len = readlink(path, target, sizeof(target) - 1);
+        bool is_uring = len > 0 && strstr(target, "[io_uring]");
+        n += is_uring == uring;
+    }
+    closedir(d);
+    return n;
+}
+static int fd_count(void) { return fd_count_kind(false); }
 static int task_count(void) { return count_entries("/proc/self/task"); }
 static int link_count(void)
 {
@@ -48,6 +73,10 @@ static struct baseline baseline_take(void) { return (struct baseline){fd_count()
 static void baseline_check(struct baseline b)
 {
     CHECK_EQ(fd_count(), b.fds);
+    /* At most one ring per live thread: a ring per session would pile up. */
+    int rings = fd_count_kind(true), tasks = task_count();
+    if (rings > tasks)
+        FAILF("%d io_uring descriptors for %d threads", rings, tasks);
     int extra = task_count() - b.tasks;
     if (extra < 0 || extra > EXTRA_THREADS)
         FAILF("%d threads more than at the start (the flusher accounts for 1)", extra);
