@@ -14,6 +14,7 @@
 #include "adapter.h"
 #include "log.h"
 #include "session.h"
+#include "uring.h"
 
 /* Worst-case header bytes of one segment (IPv4 60 + TCP 60, IPv6 40 + TCP 60). */
 #define SEG_HDR_MAX 120u
@@ -79,16 +80,16 @@ static int drop_malformed(struct session *s, uint32_t len)
 }
 
 /*
- * Store the read in rx_buf (virtio_net_hdr + packet) into the ring.
+ * Store one read (virtio_net_hdr + packet) into the ring.
  * 0 stored (or dropped and counted), -ENOSPC no room yet.
  */
-static int place(struct session *s, uint32_t n)
+static int place(struct session *s, const uint8_t *buf, uint32_t n)
 {
-    const struct virtio_net_hdr *h = (const void *)s->rx_buf;
-    const uint8_t *pkt = s->rx_buf + VNET_HDR_LEN;
+    const struct virtio_net_hdr *h = (const void *)buf;
+    const uint8_t *pkt = buf + VNET_HDR_LEN;
     uint32_t len = n - VNET_HDR_LEN;
     if (s->flags & LINTUN_SESSION_PASSTHROUGH)
-        return store(s, s->rx_buf, n);
+        return store(s, buf, n);
     if (h->gso_type == VIRTIO_NET_HDR_GSO_NONE && !(h->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM))
         return store(s, pkt, len);
     if (h->gso_type == VIRTIO_NET_HDR_GSO_NONE) {
@@ -161,11 +162,11 @@ static void switch_rx_offload(struct session *s, bool on, uint64_t now)
                 s->adapter->name, RX_OFF_AFTER_READS);
 }
 
-static void offload_follow(struct session *s, uint32_t n)
+static void offload_follow(struct session *s, const uint8_t *buf, uint32_t n)
 {
     if (!(s->offload & (TUN_F_TSO4 | TUN_F_TSO6)) || (s->flags & LINTUN_SESSION_PASSTHROUGH))
         return;
-    const struct virtio_net_hdr *h = (const void *)s->rx_buf;
+    const struct virtio_net_hdr *h = (const void *)buf;
     if (!s->rx_offload_off) {
         if (h->gso_type != VIRTIO_NET_HDR_GSO_NONE) {
             s->rx_plain_reads = 0;
@@ -179,7 +180,7 @@ static void offload_follow(struct session *s, uint32_t n)
             switch_rx_offload(s, false, now);
         return;
     }
-    if (!offload_bulk_tcp(s->rx_buf + VNET_HDR_LEN, n - VNET_HDR_LEN)) {
+    if (!offload_bulk_tcp(buf + VNET_HDR_LEN, n - VNET_HDR_LEN)) {
         s->rx_bulk_reads = 0;
         return;
     }
@@ -189,35 +190,116 @@ static void offload_follow(struct session *s, uint32_t n)
     switch_rx_offload(s, true, now_ns());
 }
 
+/* The buffer of the i-th read of a batch. */
+static uint8_t *read_buf(struct session *s, unsigned int i)
+{
+    return s->rx_buf + (size_t)i * RX_BUF_LEN;
+}
+
+/*
+ * Store the reads already made, in order (rx_lock held). -ENOSPC when one
+ * does not fit yet: it and the ones after it wait for releases, and the
+ * queue leaves the wait set meanwhile.
+ */
+static int place_reads(struct session *s)
+{
+    for (; s->rx_first < s->rx_count; s->rx_first++) {
+        uint32_t n = s->rx_lens[s->rx_first];
+        if (n && place(s, read_buf(s, s->rx_first), n) == -ENOSPC) {
+            set_blocked(s, true);
+            return -ENOSPC;
+        }
+    }
+    s->rx_first = s->rx_count = 0;
+    set_blocked(s, false);
+    return 0;
+}
+
+/* One read's result: counted, and kept for place_reads() when it has a packet. */
+static void got_read(struct session *s, unsigned int i, uint32_t n)
+{
+    s->rx_stats.RxReads++;
+    if (n <= VNET_HDR_LEN) {
+        s->rx_stats.RxDropped++;
+        n = 0;
+    } else {
+        offload_follow(s, read_buf(s, i), n);
+    }
+    s->rx_lens[i] = n;
+    s->rx_count = i + 1;
+}
+
+/*
+ * Read what the queue has, up to rx_depth packets (rx_lock held): one read(),
+ * or a batch of reads in one io_uring submission. 0, or -errno from the first
+ * read that failed other than with EAGAIN (what came before it is kept).
+ *
+ * The depth follows the queue: two reads in a row that found a packet start
+ * batches of 2, a batch that fills doubles the next, up to RX_BATCH, and a
+ * batch that comes back short sets it to what it found. A program that takes
+ * packets as they trickle in keeps reading with one read() per packet; a
+ * flood is read RX_BATCH packets per system call.
+ */
+static int read_queue(struct session *s)
+{
+    s->rx_first = s->rx_count = 0;
+    if (s->rx_depth <= 1) {
+        ssize_t n;
+        do
+            n = read(s->tun_fd, s->rx_buf, RX_BUF_LEN);
+        while (n < 0 && errno == EINTR);
+        if (n < 0) {
+            s->rx_streak = 0;
+            return -errno;
+        }
+        got_read(s, 0, (uint32_t)n);
+        if (s->rx_batched && ++s->rx_streak >= 2)
+            s->rx_depth = 2;
+        return 0;
+    }
+    struct uring_op ops[RX_BATCH];
+    unsigned int depth = s->rx_depth;
+    for (unsigned int i = 0; i < depth; i++)
+        ops[i] = (struct uring_op){read_buf(s, i), RX_BUF_LEN, 0};
+    int err = uring_read_chain(s->tun_fd, ops, depth);
+    if (!err && ops[0].res == -EOPNOTSUPP)
+        err = -EOPNOTSUPP;
+    if (err < 0) {
+        log_msg(WINTUN_LOG_WARN, "io_uring failed (%s): reading with read() from now on",
+                strerror(-err));
+        s->rx_batched = false;
+        s->rx_depth = 1;
+        return 0;
+    }
+    unsigned int got = 0;
+    err = 0;
+    for (unsigned int i = 0; i < depth && !err; i++) {
+        s->rx_lens[i] = 0; /* an empty read between two packets stores nothing */
+        if (ops[i].res >= 0) {
+            got_read(s, i, (uint32_t)ops[i].res);
+            got++;
+        } else if (ops[i].res != -EAGAIN && ops[i].res != -EINTR) {
+            err = ops[i].res;
+        }
+    }
+    s->rx_depth = got == depth ? (depth * 2 > RX_BATCH ? RX_BATCH : depth * 2) : (got ? got : 1);
+    s->rx_streak = 0;
+    return err ? err : (got ? 0 : -EAGAIN);
+}
+
 int rx_fill(struct session *s)
 {
-    if (s->rx_pending) {
-        if (place(s, s->rx_pending) == -ENOSPC) {
-            set_blocked(s, true);
-            return 0;
-        }
-        s->rx_pending = 0;
-        set_blocked(s, false);
-    }
+    if (place_reads(s) == -ENOSPC)
+        return 0;
     /* Reads that yield nothing storable (dropped) are retried, a few times. */
     for (int tries = 0; s->rx.ready == 0 && tries < 8; tries++) {
-        ssize_t n = read(s->tun_fd, s->rx_buf, RX_BUF_LEN);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return errno == EAGAIN ? 0 : read_error(s, errno);
-        }
-        s->rx_stats.RxReads++;
-        if ((size_t)n <= VNET_HDR_LEN) {
-            s->rx_stats.RxDropped++;
-            continue;
-        }
-        offload_follow(s, (uint32_t)n);
-        if (place(s, (uint32_t)n) == -ENOSPC) {
-            s->rx_pending = (uint32_t)n;
-            set_blocked(s, true);
+        int err = read_queue(s);
+        if (place_reads(s) == -ENOSPC)
             return 0;
-        }
+        if (err == -EAGAIN)
+            return 0;
+        if (err < 0)
+            return read_error(s, -err);
     }
     return 0;
 }
@@ -302,10 +384,8 @@ LINTUN_EXPORT BYTE *WintunReceivePacket(WINTUN_SESSION_HANDLE handle, DWORD *siz
 
 void rx_after_release(struct session *s)
 {
-    if (!s->rx_pending || place(s, s->rx_pending) == -ENOSPC)
+    if (s->rx_first == s->rx_count || place_reads(s) == -ENOSPC)
         return;
-    s->rx_pending = 0;
-    set_blocked(s, false);
     publish_ready(s);
     session_wake(s);
 }

@@ -222,7 +222,7 @@ static int make_buffers(struct session *s, DWORD capacity)
         err = ring_init(&s->tx, capacity);
     if (err)
         return err;
-    s->rx_buf = malloc(RX_BUF_LEN);
+    s->rx_buf = malloc((size_t)RX_BATCH * RX_BUF_LEN);
     s->split_buf = malloc(OFFLOAD_SCRATCH_LEN);
     s->tx_buf = calloc(1, RX_BUF_LEN);
     if (!s->rx_buf || !s->split_buf || !s->tx_buf)
@@ -330,6 +330,8 @@ static int session_open(struct session *s, struct adapter *a, DWORD capacity)
         return start_error(err, a, "Failed to allocate the rings"), err;
     if ((err = tx_init(s, writer_mode(s->flags))) < 0)
         return start_error(err, a, "Failed to set up io_uring for writes"), err;
+    s->rx_batched = writer_batched(&s->w);
+    s->rx_depth = 1;
     return 0;
 }
 
@@ -369,9 +371,9 @@ LINTUN_EXPORT WINTUN_SESSION_HANDLE LintunStartSessionEx(WINTUN_ADAPTER_HANDLE h
         goto out;
     }
     a->session = s;
-    log_msg(WINTUN_LOG_INFO, "Session started on \"%ls\" (offload 0x%x%s; writes %s)", a->name,
+    log_msg(WINTUN_LOG_INFO, "Session started on \"%ls\" (offload 0x%x%s; reads and writes %s)", a->name,
             s->offload, s->coalesce ? ", coalescing sends" : "",
-            writer_batched(&s->w) ? "batched through io_uring" : "one write() each");
+            writer_batched(&s->w) ? "batched through io_uring" : "one system call each");
 out:
     pthread_mutex_unlock(&a->lock);
     return (WINTUN_SESSION_HANDLE)s;

@@ -67,6 +67,7 @@
 #define EVENT_MAGIC 0x4c544556u   /* "LTEV" */
 #define VNET_HDR_LEN OFFLOAD_VNET_HDR_LEN
 #define RX_BUF_LEN OFFLOAD_SUPER_LEN
+#define RX_BATCH 16u /* reads per io_uring submission, at most */
 #define TX_HOLD_NS 100000
 
 struct adapter;
@@ -110,8 +111,13 @@ struct session {
     _Alignas(SESSION_CACHE_LINE) pthread_mutex_t rx_lock;
     atomic_uint rx_ready;
     struct ring rx;
-    uint8_t *rx_buf;         /* one read: virtio_net_hdr + up to 64 KiB */
-    uint32_t rx_pending;     /* bytes in rx_buf not yet stored in the ring */
+    uint8_t *rx_buf;         /* RX_BATCH reads: virtio_net_hdr + up to 64 KiB each */
+    uint32_t rx_lens[RX_BATCH]; /* what each read of the last batch got (0: nothing to store) */
+    uint8_t rx_first;        /* the first read of the batch not yet stored in the ring */
+    uint8_t rx_count;        /* reads of the batch */
+    uint8_t rx_depth;        /* reads per system call now (rx.c) */
+    uint8_t rx_streak;       /* reads in a row that found a packet */
+    bool rx_batched;         /* reads may go through io_uring */
     atomic_bool rx_blocked;  /* tun_fd left out of waits until room frees */
     uint8_t *split_buf;      /* offload_split scratch */
     bool rx_offload_off;     /* receive offload turned off while unused (rx.c) */

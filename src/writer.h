@@ -8,17 +8,7 @@
  * linked writes. Without io_uring (refused, missing, or turned off) every
  * staged write goes out at once with write(), so nothing waits.
  *
- * Rings belong to threads, not to sessions. A thread that flushes a writer
- * submits through its own ring, made on its first flush and torn down when
- * the thread exits. Tearing a ring down makes the kernel queue work, with a
- * signal-like notification, to every thread that ever used the ring, and
- * that notification cuts short whatever blocking call the thread is in (a
- * send() then returns a partial count). A ring per session, torn down by
- * WintunEndSession, did exactly that to the program's threads. A ring that
- * only its own thread ever touches also allows IORING_SETUP_SINGLE_ISSUER
- * and IORING_SETUP_DEFER_TASKRUN (kernel 6.1): the kernel then runs io_uring
- * work only while that thread waits in io_uring_enter(), never behind the
- * program's back.
+ * Writes go through the calling thread's io_uring (uring.h).
  *
  * Order. Writes reach the kernel in the order they were staged, whatever the
  * kernel does with them: each write of a submission is linked to the next
@@ -43,7 +33,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define WRITER_BATCH 32u          /* writes per submission, at most */
+#define WRITER_BATCH 32u          /* writes per submission, at most (<= URING_BATCH_MAX) */
 #define WRITER_STAGE (4u * 0x10010u) /* room for four 64 KiB super-packets */
 
 /* One staged write and what it carries, reported back to the caller. */
@@ -113,8 +103,5 @@ static inline bool writer_pending(const struct writer *w) { return w->n > 0; }
 /* Write @len bytes now, with write(): 0 or -errno. */
 int writer_write_now(struct writer *w, const uint8_t *p, size_t len);
 
-/* Is io_uring available to this process? Probed on the first call, which
- * also sets up the calling thread's ring. */
-bool writer_uring_available(void);
 
 #endif

@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * io_uring, one ring per thread; uring.h states the rules.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <liburing.h>
+#include "log.h"
+#include "uring.h"
+
+/* Submission queue entries: a batch, whole, with room to spare. */
+#define SQ_ENTRIES (2u * URING_BATCH_MAX)
+
+static pthread_once_t probe_once = PTHREAD_ONCE_INIT;
+static bool uring_ok;
+static pthread_key_t ring_key;
+
+/* This thread's ring: NULL until its first use. */
+static __thread struct io_uring *thread_ring;
+static __thread bool thread_ring_failed;
+
+static void ring_destroy(void *p)
+{
+    io_uring_queue_exit(p);
+    free(p);
+}
+
+/*
+ * A child of fork() has a copy of the ring's memory but the ring itself is
+ * shared with the parent: the child must never touch it, nor tear it down.
+ */
+static void forget_ring_in_child(void)
+{
+    thread_ring = NULL;
+    thread_ring_failed = false;
+    pthread_setspecific(ring_key, NULL);
+}
+
+/* Set the ring up with the richest flags the kernel takes (EINVAL: unknown). */
+static int ring_setup(struct io_uring *r)
+{
+    static const unsigned int tries[] = {
+        IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN,
+        IORING_SETUP_COOP_TASKRUN,
+        0,
+    };
+    int err = -EINVAL;
+    for (size_t i = 0; i < sizeof(tries) / sizeof(tries[0]) && err == -EINVAL; i++)
+        err = io_uring_queue_init(SQ_ENTRIES, r, tries[i]);
+    return err;
+}
+
+/* The calling thread's ring, made on first use; NULL where it cannot be had. */
+static struct io_uring *ring_of_thread(void)
+{
+    if (thread_ring || thread_ring_failed)
+        return thread_ring;
+    struct io_uring *r = malloc(sizeof(*r));
+    int err = r ? ring_setup(r) : -ENOMEM;
+    if (!err && pthread_setspecific(ring_key, r) != 0) {
+        io_uring_queue_exit(r);
+        err = -ENOMEM;
+    }
+    if (err) {
+        free(r);
+        thread_ring_failed = true;
+        log_msg(WINTUN_LOG_WARN, "Failed to set up io_uring in this thread (%s): it uses "
+                "read() and write()", strerror(-err));
+        return NULL;
+    }
+    thread_ring = r;
+    return r;
+}
+
+/* uring.h; the ring made to find out stays the probing thread's own. */
+static void probe(void)
+{
+    if (pthread_key_create(&ring_key, ring_destroy) != 0)
+        return;
+    pthread_atfork(NULL, NULL, forget_ring_in_child);
+    struct io_uring *r = malloc(sizeof(*r));
+    int err = r ? ring_setup(r) : -ENOMEM;
+    if (err) {
+        free(r);
+        log_msg(WINTUN_LOG_INFO, "io_uring is not available (%s): sessions use read() and write()",
+                strerror(-err));
+        return;
+    }
+    struct io_uring_probe *p = io_uring_get_probe_ring(r);
+    uring_ok = p && io_uring_opcode_supported(p, IORING_OP_WRITE) &&
+               io_uring_opcode_supported(p, IORING_OP_READ);
+    io_uring_free_probe(p);
+    if (!uring_ok || pthread_setspecific(ring_key, r) != 0) {
+        uring_ok = false;
+        ring_destroy(r);
+        log_msg(WINTUN_LOG_INFO, "io_uring cannot read and write here: sessions use read() and write()");
+        return;
+    }
+    thread_ring = r;
+}
+
+bool uring_available(void)
+{
+    pthread_once(&probe_once, probe);
+    return uring_ok;
+}
+
+/*
+ * Submit ops as one chain with @link between them and wait for every
+ * completion. 0, or -errno when io_uring itself failed.
+ */
+static int submit_chain(int fd, struct uring_op *ops, unsigned int n, bool write,
+                        unsigned int link)
+{
+    struct io_uring *ring = ring_of_thread();
+    if (!ring)
+        return -EOPNOTSUPP;
+    for (unsigned int i = 0; i < n; i++) {
+        struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
+        if (write)
+            io_uring_prep_write(sqe, fd, ops[i].buf, ops[i].len, 0);
+        else
+            io_uring_prep_read(sqe, fd, ops[i].buf, ops[i].len, 0);
+        /* A read of an empty queue fails with EAGAIN instead of waiting for
+         * a packet: io_uring would otherwise arm a poll and wait, even on an
+         * O_NONBLOCK descriptor. Kernels whose TUN cannot do this (before
+         * 6.4) fail the read with EOPNOTSUPP. */
+        if (!write)
+            sqe->rw_flags = RWF_NOWAIT;
+        if (i + 1 < n)
+            sqe->flags |= (uint8_t)link;
+        io_uring_sqe_set_data64(sqe, i);
+    }
+    int r;
+    do
+        r = io_uring_submit_and_wait(ring, n);
+    while (r == -EINTR || r == -EAGAIN);
+    if (r < 0)
+        return r;
+    /* Every operation completes before the wait returns, unless a signal cut
+     * the wait short: then wait for the rest. */
+    for (unsigned int got = 0; got < n;) {
+        struct io_uring_cqe *cqe;
+        int err = io_uring_wait_cqe(ring, &cqe);
+        if (err == -EINTR)
+            continue;
+        if (err < 0)
+            return err;
+        uint64_t i = io_uring_cqe_get_data64(cqe);
+        int res = cqe->res;
+        io_uring_cqe_seen(ring, cqe);
+        if (i < n) {
+            ops[i].res = res;
+            got++;
+        }
+    }
+    return 0;
+}
+
+int uring_write_chain(int fd, struct uring_op *ops, unsigned int n)
+{
+    return submit_chain(fd, ops, n, true, IOSQE_IO_LINK);
+}
+
+int uring_read_chain(int fd, struct uring_op *ops, unsigned int n)
+{
+    return submit_chain(fd, ops, n, false, IOSQE_IO_HARDLINK);
+}

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * io_uring, one ring per thread: the vehicle for batched reads and writes of
+ * TUN queues (writer.c, rx.c). Nothing here knows about sessions.
+ *
+ * Rings belong to threads, not to sessions. A thread that submits uses its
+ * own ring, made on its first use and torn down when the thread exits.
+ * Tearing a ring down makes the kernel queue work, with a signal-like
+ * notification (TIF_NOTIFY_SIGNAL), to every thread that ever used the ring,
+ * and that notification cuts short whatever blocking call the thread is in:
+ * a send() returns a partial count, epoll_wait() fails with EINTR. A ring
+ * per session, torn down by WintunEndSession, did that to the program's own
+ * threads. A ring that only its thread ever touches also allows
+ * IORING_SETUP_SINGLE_ISSUER and IORING_SETUP_DEFER_TASKRUN (kernel 6.1):
+ * the kernel then runs io_uring work only while that thread waits in
+ * io_uring_enter(), never behind the program's back.
+ *
+ * Every submission here waits for all of its completions before it returns:
+ * nothing is ever in flight between calls, so buffers belong to the caller
+ * again as soon as a call returns.
+ */
+#ifndef LINTUN_URING_H
+#define LINTUN_URING_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define URING_BATCH_MAX 32u /* operations per submission, at most */
+
+/* One read or write of a submission. */
+struct uring_op {
+    uint8_t *buf;
+    uint32_t len;
+    int res;             /* filled in: bytes transferred, or -errno */
+};
+
+/*
+ * Can this process use io_uring for reads and writes of a TUN queue? No:
+ * kernels before 5.6, kernels built without it, kernel.io_uring_disabled,
+ * seccomp profiles that refuse io_uring_setup. Probed once per process (the
+ * result is logged); the ring made to find out stays the probing thread's.
+ */
+bool uring_available(void);
+
+/*
+ * Write ops[0..n-1] to @fd as one submission of linked writes: the kernel
+ * starts each only after the one before it completed, so they reach it in
+ * order whether they complete inline or in io-wq workers. A failed write
+ * breaks the chain: the writes after it fail with -ECANCELED, and the caller
+ * submits them again. Returns 0, or -errno when io_uring itself failed
+ * (nothing was written then, ops[].res untouched).
+ */
+int uring_write_chain(int fd, struct uring_op *ops, unsigned int n);
+
+/*
+ * Read up to n packets from @fd (opened O_NONBLOCK) into ops[i].buf, one
+ * submission of hard-linked reads: each starts after the one before it
+ * completed, whatever its result (every read of a packet is a "short" read,
+ * which would break a plain link), so packets land in queue order. A read
+ * that finds the queue empty completes with -EAGAIN (RWF_NOWAIT); where the
+ * kernel's TUN cannot read that way (before 6.4), every read completes with
+ * -EOPNOTSUPP. Returns 0 or -errno as uring_write_chain().
+ */
+int uring_read_chain(int fd, struct uring_op *ops, unsigned int n);
+
+#endif
