@@ -118,14 +118,26 @@ void writer_commit(struct writer *w, uint32_t len, uint32_t packets, uint32_t by
     e->len = len;
     e->packets = packets;
     e->bytes = bytes;
-    if (!w->batched) {
+    if (w->n == 0 && w->batched) {
+        /* The first write after a pause goes out at once: nothing follows
+         * it closely enough to share a system call, and a program that
+         * sends now and then (a request, a reply) must not wait for the
+         * next flush point. Only a write that follows the previous batch
+         * within WRITER_GAP_NS is staged. The clock is read once per batch. */
+        uint64_t now = now_ns();
+        bool lone = now - w->last_ns > WRITER_GAP_NS;
+        w->last_ns = now;
+        if (!lone)
+            goto stage;
+    }
+    if (w->n == 0) {
         /* Nothing to batch with: the write goes out now. */
         w->submits++;
-        report(w, w->n, writer_write_now(w, w->stage + e->off, len));
+        report(w, 0, writer_write_now(w, w->stage + e->off, len));
         return;
     }
-    if (w->n++ == 0)
-        w->since_ns = now_ns();
+stage:
+    w->n++;
     w->used += (len + 7u) & ~7u;
     if (w->n == WRITER_BATCH)
         writer_flush(w);

@@ -6,7 +6,8 @@
  * packet, or a coalesced super-packet) in the writer's stage buffer, and the
  * writer hands the staged writes to the kernel as one io_uring submission of
  * linked writes. Without io_uring (refused, missing, or turned off) every
- * staged write goes out at once with write(), so nothing waits.
+ * staged write goes out at once with write(), so nothing waits; with it, so
+ * does a write that comes after a pause (WRITER_GAP_NS), alone.
  *
  * Writes go through the calling thread's io_uring (uring.h).
  *
@@ -35,6 +36,7 @@
 
 #define WRITER_BATCH 32u          /* writes per submission, at most (<= URING_BATCH_MAX) */
 #define WRITER_STAGE (4u * 0x10010u) /* room for four 64 KiB super-packets */
+#define WRITER_GAP_NS 100000ull   /* a write this long after the last batch goes out alone */
 
 /* One staged write and what it carries, reported back to the caller. */
 struct writer_entry {
@@ -58,7 +60,7 @@ struct writer {
     uint8_t *stage;
     size_t used;
     unsigned int n;
-    uint64_t since_ns;        /* when the oldest staged write was staged */
+    uint64_t last_ns;         /* when the last batch started (or a lone write went) */
     writer_done_fn *done;
     void *arg;
     uint64_t submits;         /* system calls that carried writes */
