@@ -16,6 +16,7 @@ PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 DESTDIR ?=
 
 CC ?= cc
+OBJCOPY ?= objcopy
 CFLAGS ?= -O2 -g
 B ?= build
 SAN ?=
@@ -76,8 +77,19 @@ $(B)/$(SONAME): $(LIB_OBJS) src/liblintun.map
 $(B)/liblintun.so: $(B)/$(SONAME)
 	$(Q)ln -sf $(SONAME) $@
 
-$(B)/liblintun.a: $(LIB_OBJS)
-	$(call say,AR,$@)rm -f $@ && ar rcs $@ $^
+# The installed archive holds one relocatable object in which every symbol but
+# the exports (LINTUN_EXPORT) is local: internals such as log_msg or nl_close
+# cannot collide with a program's own (tests/static-link-no-collision.sh).
+$(B)/liblintun.o: $(LIB_OBJS)
+	$(call say,LD,$@)$(LD) -r -o $@.tmp $(LIB_OBJS) && $(OBJCOPY) --localize-hidden $@.tmp $@ \
+		&& rm -f $@.tmp
+
+$(B)/liblintun.a: $(B)/liblintun.o
+	$(call say,AR,$@)rm -f $@ && $(AR) rcs $@ $<
+
+# Tests and benchmarks that call internal functions link this one; never installed.
+$(B)/liblintun-internal.a: $(LIB_OBJS)
+	$(call say,AR,$@)rm -f $@ && $(AR) rcs $@ $^
 
 # The pkg-config file is written again at install time, for the PREFIX given then.
 PC_SED = sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
@@ -85,21 +97,23 @@ PC_SED = sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
 $(B)/lintun.pc: lintun.pc.in Makefile
 	$(Q)mkdir -p $(@D) && $(PC_SED) $< > $@
 
-# Tests and tools link the static library: tests may call internal functions.
-$(B)/tests/%: tests/%.c $(B)/liblintun.a tests/harness.h
+# Tests link the internal archive: they may call internal functions.
+$(B)/tests/%: tests/%.c $(B)/liblintun-internal.a tests/harness.h
 	@mkdir -p $(@D)
-	$(call say,CC,$<)$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -o $@ $< $(B)/liblintun.a $(LDLIBS_ALL)
+	$(call say,CC,$<)$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -o $@ $< $(B)/liblintun-internal.a \
+		$(LDLIBS_ALL)
 
 $(B)/examples/%: examples/%.c $(B)/liblintun.a
 	@mkdir -p $(@D)
 	$(call say,CC,$<)$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -o $@ $< $(B)/liblintun.a $(LDLIBS_ALL)
 
-$(B)/lintun: $(wildcard tools/*.c) $(B)/liblintun.a
+# The CLI is built as a user would build it: the public header and library only.
+$(B)/lintun: $(wildcard tools/*.c) include/wintun.h $(B)/liblintun.a
 	@mkdir -p $(@D)
-	$(call say,CC,$@)$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -o $@ $(wildcard tools/*.c) \
-		$(B)/liblintun.a $(LDLIBS_ALL)
+	$(call say,CC,$@)$(CC) -Iinclude $(CPPFLAGS) $(CFLAGS_ALL) -o $@ \
+		$(wildcard tools/*.c) $(B)/liblintun.a $(LDLIBS_ALL)
 
-tests-build: lib $(TEST_BINS) $(TOOL_BINS) $(EXAMPLE_BINS)
+tests-build: lib $(B)/liblintun-internal.a $(TEST_BINS) $(TOOL_BINS) $(EXAMPLE_BINS)
 .PHONY: tests-build
 
 # `make check`: install what is missing, build, run every test, then the whole

@@ -629,6 +629,81 @@ typedef BOOL(LINTUN_ENUM_CALLBACK)(const LINTUN_ADAPTER_INFO *Info, LPARAM Param
 BOOL LintunEnumAdapters(LINTUN_ENUM_CALLBACK *Callback, LPARAM Param);
 #endif /* !LINTUN_DYNAMIC */
 
+/* ---------------------------------------------------------------------
+ * Text: GUIDs and UTF-8
+ *
+ * WCHAR is UTF-32 on Linux, while argv, terminals and files speak UTF-8,
+ * and a GUID is shown as text (in logs, in the interface alias). These
+ * calls are the conversions the library itself uses. They need no adapter
+ * and no privileges, and they never log: a logger callback may call them
+ * (to print its Message, say), the one exception to the rule that it must
+ * not call into the library. On failure they set the last error only.
+ * ------------------------------------------------------------------ */
+
+/* Bytes LintunGuidToString() writes, the NUL included. */
+#define LINTUN_GUID_STRING_SIZE 39
+
+/*
+ * LintunGuidToString - write a GUID as Windows shows it,
+ * "{DEADBABE-CAFE-BEEF-0123-456789ABCDEF}": upper-case hex digits grouped
+ * 8-4-4-4-12, Data1 to Data3 as numbers, then the eight bytes of Data4.
+ * @Guid: the GUID.
+ * @Buffer: receives the text and its NUL.
+ * @Size: Buffer's size in bytes; LINTUN_GUID_STRING_SIZE always suffices.
+ * Returns TRUE, or FALSE with:
+ *   ERROR_INVALID_PARAMETER  Guid or Buffer is NULL
+ *   ERROR_BUFFER_OVERFLOW    Size is below LINTUN_GUID_STRING_SIZE (Buffer untouched)
+ */
+typedef BOOL(LINTUN_GUID_TO_STRING_FUNC)(const GUID *Guid, char *Buffer, size_t Size);
+
+/*
+ * LintunStringToGuid - parse a GUID written as LintunGuidToString() writes
+ * it, in either case, with or without the braces (Python's uuid and
+ * uuidgen(1) print "deadbabe-cafe-beef-0123-456789abcdef"). Nothing may
+ * come before or after it, not even white space.
+ * @Text: the text, NUL-terminated.
+ * @Guid: receives the GUID; untouched on failure.
+ * Returns TRUE, or FALSE with ERROR_INVALID_PARAMETER (Text or Guid NULL,
+ * or Text not such a GUID).
+ */
+typedef BOOL(LINTUN_STRING_TO_GUID_FUNC)(const char *Text, GUID *Guid);
+
+/*
+ * LintunWideToUtf8 - convert a WCHAR string to UTF-8.
+ * @Text: NUL-terminated; every WCHAR a Unicode code point.
+ * @Buffer: receives the UTF-8 text and its NUL.
+ * @Size: Buffer's size in bytes; 4 per character plus 1 always suffice.
+ * Returns TRUE, or FALSE with:
+ *   ERROR_INVALID_PARAMETER  Text or Buffer is NULL, or Text holds a value
+ *                            that is not a character (a surrogate, 0xD800
+ *                            to 0xDFFF, or above 0x10FFFF)
+ *   ERROR_BUFFER_OVERFLOW    the text and its NUL do not fit in Size bytes
+ * On failure Buffer holds the empty string (when Size is not 0).
+ */
+typedef BOOL(LINTUN_WIDE_TO_UTF8_FUNC)(const WCHAR *Text, char *Buffer, size_t Size);
+
+/*
+ * LintunUtf8ToWide - convert UTF-8 text to a WCHAR string, for instance a
+ * command-line argument to the Name that WintunOpenAdapter() takes.
+ * @Text: NUL-terminated UTF-8.
+ * @Buffer: receives the characters and a NUL WCHAR.
+ * @Count: Buffer's size in WCHARs; strlen(Text) + 1 always suffices.
+ * Returns TRUE, or FALSE with:
+ *   ERROR_INVALID_PARAMETER  Text or Buffer is NULL, or Text is not valid
+ *                            UTF-8 (a stray or missing continuation byte, an
+ *                            overlong form, a surrogate, above U+10FFFF)
+ *   ERROR_BUFFER_OVERFLOW    the characters and the NUL do not fit in Count
+ * On failure Buffer holds the empty string (when Count is not 0).
+ */
+typedef BOOL(LINTUN_UTF8_TO_WIDE_FUNC)(const char *Text, WCHAR *Buffer, size_t Count);
+
+#ifndef LINTUN_DYNAMIC
+LINTUN_GUID_TO_STRING_FUNC LintunGuidToString;
+LINTUN_STRING_TO_GUID_FUNC LintunStringToGuid;
+LINTUN_WIDE_TO_UTF8_FUNC LintunWideToUtf8;
+LINTUN_UTF8_TO_WIDE_FUNC LintunUtf8ToWide;
+#endif /* !LINTUN_DYNAMIC */
+
 #ifdef __cplusplus
 }
 #endif

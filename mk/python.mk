@@ -21,13 +21,15 @@ PY_SITEDIR ?= $(PREFIX)/lib/python3/dist-packages
 .PHONY: python bench-python python-install
 python: $(PY_STAMP)
 
-$(PY_STAMP): $(PY_SRC)/_wintun.c $(addprefix $(PY_SRC)/,$(PY_FILES)) include/wintun.h \
-		$(B)/liblintun.a mk/python.mk
+# The extension uses only the public API: wintun.h and the installed archive.
+PY_C_SRCS := $(wildcard $(PY_SRC)/*.c)
+$(PY_STAMP): $(PY_C_SRCS) $(PY_SRC)/_wintun.h $(addprefix $(PY_SRC)/,$(PY_FILES)) \
+		include/wintun.h $(B)/liblintun.a mk/python.mk
 	@mkdir -p $(PY_OUT)
 	@$(PYTHON_CONFIG) --includes >/dev/null 2>&1 || { \
 		echo "python: $(PYTHON_CONFIG) is missing: apt-get install python3-dev" >&2; exit 1; }
-	$(call say,CC,$(PY_SRC)/_wintun.c)$(CC) $(CPPFLAGS_ALL) $(PY_CFLAGS) -shared \
-		-o $(PY_OUT)/_wintun$$($(PYTHON_CONFIG) --extension-suffix) $(PY_SRC)/_wintun.c \
+	$(call say,CC,$(PY_OUT)/_wintun.so)$(CC) -D_GNU_SOURCE -Iinclude $(CPPFLAGS) $(PY_CFLAGS) -shared \
+		-o $(PY_OUT)/_wintun$$($(PYTHON_CONFIG) --extension-suffix) $(PY_C_SRCS) \
 		$(B)/liblintun.a $(LDLIBS_ALL) -Wl,--exclude-libs,ALL
 	$(Q)cp $(addprefix $(PY_SRC)/,$(PY_FILES)) $(PY_OUT)/
 	$(Q)touch $@

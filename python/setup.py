@@ -7,6 +7,7 @@ liblintun comes, in this order, from:
      else needs installing; run `make` first;
   2. an installed liblintun found with pkg-config (`make install`).
 """
+import glob
 import os
 import shlex
 import subprocess
@@ -37,7 +38,10 @@ def lintun_flags():
             "extra_link_args": ["-pthread"]}
 
 
-setup(ext_modules=[Extension("wintun._wintun", ["wintun/_wintun.c"],
+# The extension's sources, one file per concern (see wintun/_wintun.h).
+SOURCES = sorted(os.path.relpath(p, HERE) for p in glob.glob(os.path.join(HERE, "wintun", "*.c")))
+
+setup(ext_modules=[Extension("wintun._wintun", SOURCES, depends=["wintun/_wintun.h"],
                              define_macros=[("_GNU_SOURCE", None)],
                              extra_compile_args=["-std=gnu11", "-pthread"],
                              **lintun_flags())])

@@ -34,6 +34,7 @@
 #include <sched.h>
 #include <linux/if_tun.h>
 #include "adapter.h"
+#include "convert.h"
 #include "handle.h"
 #include "log.h"
 #include "netlink.h"
@@ -162,31 +163,6 @@ static bool creator_alive_bind(const char *guid_text)
 /* ------------------------------------------------------------------------
  * GUIDs and the alias
  * --------------------------------------------------------------------- */
-
-static void guid_format(const GUID *g, char out[39])
-{
-    snprintf(out, 39, "{%08X-%04X-%04X-%02X%02X-%02X%02X%02X%02X%02X%02X}", g->Data1, g->Data2,
-             g->Data3, g->Data4[0], g->Data4[1], g->Data4[2], g->Data4[3], g->Data4[4],
-             g->Data4[5], g->Data4[6], g->Data4[7]);
-}
-
-static int guid_parse(const char *s, GUID *g)
-{
-    unsigned int d[11];
-    char end;
-    if (strlen(s) < 38 || s[0] != '{' || s[37] != '}')
-        return -EINVAL;
-    if (sscanf(s, "{%8x-%4x-%4x-%2x%2x-%2x%2x%2x%2x%2x%2x%c", &d[0], &d[1], &d[2], &d[3], &d[4],
-               &d[5], &d[6], &d[7], &d[8], &d[9], &d[10], &end) != 12 ||
-        end != '}')
-        return -EINVAL;
-    g->Data1 = d[0];
-    g->Data2 = (uint16_t)d[1];
-    g->Data3 = (uint16_t)d[2];
-    for (int i = 0; i < 8; i++)
-        g->Data4[i] = (uint8_t)d[3 + i];
-    return 0;
-}
 
 static int guid_random(GUID *g)
 {

@@ -12,11 +12,12 @@
 #include "adapter.h"
 #include "text.h"
 
+/* One character as UTF-8 into out; its length, or -ENOBUFS when room is short. */
 static int put_utf8(uint32_t c, char *out, size_t room)
 {
     int n = c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
     if ((size_t)n > room)
-        return -ENAMETOOLONG;
+        return -ENOBUFS;
     if (n == 1) {
         out[0] = (char)c;
         return 1;
@@ -27,18 +28,17 @@ static int put_utf8(uint32_t c, char *out, size_t room)
     return n;
 }
 
-int text_to_utf8(const WCHAR *in, size_t max_chars, char *out, size_t out_size)
+static bool is_char(uint32_t c) { return c <= 0x10ffff && (c < 0xd800 || c >= 0xe000); }
+
+int text_encode_utf8(const WCHAR *in, char *out, size_t out_size)
 {
-    size_t used = 0, chars = 0;
-    if (!in || !*in)
-        return -EINVAL;
+    size_t used = 0;
+    if (out_size == 0)
+        return -ENOBUFS;
     for (; *in; in++) {
-        uint32_t c = (uint32_t)*in;
-        if (++chars > max_chars)
-            return -ENAMETOOLONG;
-        if (c < 0x20 || (c >= 0x7f && c < 0xa0) || (c >= 0xd800 && c < 0xe000) || c > 0x10ffff)
+        if (!is_char((uint32_t)*in))
             return -EINVAL;
-        int n = put_utf8(c, out + used, out_size - 1 - used);
+        int n = put_utf8((uint32_t)*in, out + used, out_size - 1 - used);
         if (n < 0)
             return n;
         used += (size_t)n;
@@ -47,19 +47,37 @@ int text_to_utf8(const WCHAR *in, size_t max_chars, char *out, size_t out_size)
     return 0;
 }
 
+int text_to_utf8(const WCHAR *in, size_t max_chars, char *out, size_t out_size)
+{
+    size_t chars = 0;
+    if (!in || !*in)
+        return -EINVAL;
+    for (const WCHAR *p = in; *p; p++) {
+        uint32_t c = (uint32_t)*p;
+        if (++chars > max_chars)
+            return -ENAMETOOLONG;
+        if (c < 0x20 || (c >= 0x7f && c < 0xa0))
+            return -EINVAL;
+    }
+    int err = text_encode_utf8(in, out, out_size);
+    return err == -ENOBUFS ? -ENAMETOOLONG : err;
+}
+
 int32_t text_utf8_next(const unsigned char **p)
 {
+    /* The smallest code point each length may encode: shorter forms are overlong. */
+    static const uint32_t min[4] = {0, 0x80, 0x800, 0x10000};
     uint32_t c = *(*p)++;
-    int more = c >= 0xf0 ? 3 : c >= 0xe0 ? 2 : c >= 0xc0 ? 1 : 0;
-    if (c >= 0x80 && !more)
-        return -1; /* a continuation byte with no lead */
-    c &= more ? 0x3fu >> more : 0xffu;
-    for (; more; more--) {
+    int more = c >= 0xf8 ? -1 : c >= 0xf0 ? 3 : c >= 0xe0 ? 2 : c >= 0xc0 ? 1 : c >= 0x80 ? -1 : 0;
+    if (more < 0)
+        return -1; /* a continuation byte with no lead, or no UTF-8 lead byte at all */
+    c &= more ? 0x3fu >> more : 0x7fu;
+    for (int i = 0; i < more; i++) {
         if ((**p & 0xc0) != 0x80)
             return -1; /* cut short: the next byte starts the next character */
         c = (c << 6) | (*(*p)++ & 0x3fu);
     }
-    return (int32_t)c;
+    return c < min[more] || !is_char(c) ? -1 : (int32_t)c;
 }
 
 int text_from_utf8(const char *in, WCHAR *out, size_t out_chars)
@@ -74,6 +92,8 @@ int text_from_utf8(const char *in, WCHAR *out, size_t out_chars)
             return -ENAMETOOLONG;
         out[n++] = (WCHAR)c;
     }
+    if (out_chars == 0)
+        return -ENAMETOOLONG;
     out[n] = 0;
     return 0;
 }

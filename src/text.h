@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Names: validation, comparison and interface-name derivation. */
+/* Names: UTF-8, validation, comparison and interface-name derivation. */
 #ifndef LINTUN_TEXT_H
 #define LINTUN_TEXT_H
 
@@ -8,8 +8,22 @@
 #include "wintun.h"
 
 /*
+ * Encode a NUL-terminated WCHAR string as UTF-8 into out (out_size bytes,
+ * NUL included); 0, -EINVAL for a value that is not a Unicode character
+ * (a surrogate, above U+10FFFF), -ENOBUFS when it does not fit.
+ */
+int text_encode_utf8(const WCHAR *in, char *out, size_t out_size);
+/*
+ * An adapter name or tunnel type to UTF-8: at most max_chars characters, no
+ * control characters; 0, -EINVAL (empty, not text) or -ENAMETOOLONG.
+ */
+int text_to_utf8(const WCHAR *in, size_t max_chars, char *out, size_t out_size);
+/* UTF-8 to a WCHAR string of at most out_chars - 1 characters; 0, -EINVAL or -ENAMETOOLONG. */
+int text_from_utf8(const char *in, WCHAR *out, size_t out_chars);
+/*
  * Decode the UTF-8 character at *p and move *p past it (at least one byte);
- * -1 for an invalid sequence. *p must point before a NUL terminator.
+ * -1 for an invalid sequence (also overlong forms, surrogates and values above
+ * U+10FFFF). *p must point before a NUL terminator.
  */
 int32_t text_utf8_next(const unsigned char **p);
 /* Case-insensitive equality of two names (Unicode simple lower-casing). */

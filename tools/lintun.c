@@ -14,13 +14,11 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <linux/if.h>
-#include "adapter.h"
-#include "netlink.h"
-#include "wintun.h"
+#include <wintun.h>
 
 #define EXIT_USAGE 2
 
@@ -48,43 +46,15 @@ static const char help_text[] =
     "\n"
     "Exit status: 0 success, 1 failure (reason on stderr), 2 usage error.\n";
 
-/* The library's last error line, shown when a call fails. */
-static char last_log[1024];
+/* The library's last error line (at most 1023 characters of UTF-8), shown when a call fails. */
+static char last_log[4 * 1024];
 
-/* UTF-32 to UTF-8 for log lines, cut to fit, '?' for what is not a character. */
-static void log_to_utf8(const WCHAR *in, char *out, size_t size)
-{
-    size_t n = 0;
-
-    for (; *in && n + 5 < size; in++) {
-        uint32_t c = (uint32_t)*in;
-
-        if (c > 0x10ffff || (c >= 0xd800 && c < 0xe000))
-            c = '?';
-        if (c < 0x80) {
-            out[n++] = (char)c;
-        } else if (c < 0x800) {
-            out[n++] = (char)(0xc0 | c >> 6);
-            out[n++] = (char)(0x80 | (c & 0x3f));
-        } else if (c < 0x10000) {
-            out[n++] = (char)(0xe0 | c >> 12);
-            out[n++] = (char)(0x80 | ((c >> 6) & 0x3f));
-            out[n++] = (char)(0x80 | (c & 0x3f));
-        } else {
-            out[n++] = (char)(0xf0 | c >> 18);
-            out[n++] = (char)(0x80 | ((c >> 12) & 0x3f));
-            out[n++] = (char)(0x80 | ((c >> 6) & 0x3f));
-            out[n++] = (char)(0x80 | (c & 0x3f));
-        }
-    }
-    out[n] = '\0';
-}
-
+/* LintunWideToUtf8 never logs, so the logger may call it. */
 static void WINAPI logger(WINTUN_LOGGER_LEVEL level, DWORD64 ts, const WCHAR *msg)
 {
     (void)ts;
-    if (level == WINTUN_LOG_ERR)
-        log_to_utf8(msg, last_log, sizeof(last_log));
+    if (level == WINTUN_LOG_ERR && !LintunWideToUtf8(msg, last_log, sizeof(last_log)))
+        snprintf(last_log, sizeof(last_log), "(a log line that is not text)");
 }
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -114,56 +84,38 @@ static int failed(const char *what)
  * Output helpers
  * ---------------------------------------------------------------- */
 
-/* Length of the valid UTF-8 sequence at p (1 to 4), or 0 when it is not one. */
-static int utf8_seq(const unsigned char *p)
-{
-    int n = *p >= 0xf0 && *p <= 0xf4 ? 4 : *p >= 0xe0 ? 3 : *p >= 0xc2 && *p < 0xe0 ? 2 : 0;
-
-    if (*p < 0x80)
-        return 1;
-    for (int i = 1; i < n; i++)
-        if ((p[i] & 0xc0) != 0x80)
-            return 0;
-    return n;
-}
-
-/* A JSON string; bytes that are not UTF-8 (an interface renamed by hand) become U+FFFD. */
+/*
+ * A JSON string. Names come from the library as UTF-8; an interface name
+ * renamed by hand may not be UTF-8, and then its non-ASCII bytes become U+FFFD.
+ */
 static void json_string(const char *s)
 {
-    putchar('"');
-    for (const unsigned char *p = (const unsigned char *)s; *p;) {
-        int n = utf8_seq(p);
+    WCHAR check[MAX_ADAPTER_NAME * 4];
+    bool utf8 = LintunUtf8ToWide(s, check, MAX_ADAPTER_NAME * 4);
 
-        if (n == 0) {
+    putchar('"');
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p >= 0x80 && !utf8)
             printf("\\ufffd");
-            p++;
-        } else if (n > 1) {
-            fwrite(p, 1, (size_t)n, stdout);
-            p += n;
-        } else {
-            if (*p == '"' || *p == '\\')
-                printf("\\%c", *p);
-            else if (*p < 0x20 || *p == 0x7f)
-                printf("\\u%04x", *p);
-            else
-                putchar(*p);
-            p++;
-        }
+        else if (*p == '"' || *p == '\\')
+            printf("\\%c", *p);
+        else if (*p < 0x20 || *p == 0x7f)
+            printf("\\u%04x", *p);
+        else
+            putchar(*p);
     }
     putchar('"');
 }
 
 static void wide_to_utf8(const WCHAR *in, char *out, size_t size)
 {
-    if (text_to_utf8(in, MAX_ADAPTER_NAME, out, size) < 0)
+    if (!LintunWideToUtf8(in, out, size))
         snprintf(out, size, "?");
 }
 
-static void guid_to_text(const GUID *g, char out[39])
+static void guid_to_text(const GUID *g, char out[LINTUN_GUID_STRING_SIZE])
 {
-    snprintf(out, 39, "{%08X-%04X-%04X-%02X%02X-%02X%02X%02X%02X%02X%02X}", g->Data1,
-             g->Data2, g->Data3, g->Data4[0], g->Data4[1], g->Data4[2], g->Data4[3],
-             g->Data4[4], g->Data4[5], g->Data4[6], g->Data4[7]);
+    LintunGuidToString(g, out, LINTUN_GUID_STRING_SIZE);
 }
 
 /* Characters (not bytes) of a UTF-8 string, for aligning columns. */
@@ -187,10 +139,11 @@ static void print_padded(const char *s, int width)
  * ---------------------------------------------------------------- */
 
 struct row {
+    WCHAR wname[MAX_ADAPTER_NAME];
     char name[MAX_ADAPTER_NAME * 4];
     char ifname[16];
     char type[MAX_ADAPTER_NAME * 4];
-    char guid[39];
+    char guid[LINTUN_GUID_STRING_SIZE];
     char luid[24];
     char index[12];
     const char *state;
@@ -207,17 +160,21 @@ static const char *state_text(bool up, bool running)
     return running ? "running" : up ? "up" : "down";
 }
 
-/* The link state read from the kernel; "unknown" when the link vanished. */
-static void row_state(struct nl_sock *nl, struct row *r, int ifindex)
+/* The link state read from the kernel; "unknown" when the adapter vanished. */
+static void row_state(struct row *r)
 {
-    struct nl_link link;
+    WINTUN_ADAPTER_HANDLE a = WintunOpenAdapter(r->wname);
+    BOOL up, running;
 
     r->state = "unknown";
-    if (!nl || nl_link_get(nl, ifindex, &link) < 0)
+    if (!a)
         return;
-    r->up = link.flags & IFF_UP;
-    r->running = r->up && link.carrier;
-    r->state = state_text(r->up, r->running);
+    if (LintunGetLinkState(a, &up, &running)) {
+        r->up = up;
+        r->running = running;
+        r->state = state_text(r->up, r->running);
+    }
+    WintunCloseAdapter(a);
 }
 
 static BOOL add_row(const LINTUN_ADAPTER_INFO *info, LPARAM param)
@@ -235,6 +192,7 @@ static BOOL add_row(const LINTUN_ADAPTER_INFO *info, LPARAM param)
         t->cap = cap;
     }
     r = memset(&t->rows[t->n++], 0, sizeof(*r));
+    memcpy(r->wname, info->Name, sizeof(r->wname));
     wide_to_utf8(info->Name, r->name, sizeof(r->name));
     wide_to_utf8(info->TunnelType, r->type, sizeof(r->type));
     snprintf(r->ifname, sizeof(r->ifname), "%s", info->IfName);
@@ -298,17 +256,13 @@ static void list_text(const struct table *t)
 static int cmd_list(bool json)
 {
     struct table t = { NULL, 0, 0 };
-    struct nl_sock *nl = NULL;
 
     if (!LintunEnumAdapters(add_row, (LPARAM)&t)) {
         free(t.rows);
         return failed("cannot list adapters");
     }
-    if (nl_open(&nl) < 0)
-        nl = NULL;
     for (size_t i = 0; i < t.n; i++)
-        row_state(nl, &t.rows[i], atoi(t.rows[i].index));
-    nl_close(nl);
+        row_state(&t.rows[i]);
     if (json)
         list_json(&t);
     else if (t.n)
@@ -329,7 +283,7 @@ static WINTUN_ADAPTER_HANDLE open_adapter(const char *name)
     WCHAR wname[MAX_ADAPTER_NAME];
     WINTUN_ADAPTER_HANDLE a;
 
-    if (text_from_utf8(name, wname, MAX_ADAPTER_NAME) < 0) {
+    if (!LintunUtf8ToWide(name, wname, MAX_ADAPTER_NAME)) {
         fprintf(stderr, "lintun: no adapter named '%s'\n", name);
         return NULL;
     }
@@ -461,7 +415,7 @@ static void show_text(const struct details *d, const char *name, const char *typ
 static int cmd_show(const char *name, bool json)
 {
     struct details d = { .n_addrs = 0 };
-    char full[MAX_ADAPTER_NAME * 4], type[MAX_ADAPTER_NAME * 4], guid[39];
+    char full[MAX_ADAPTER_NAME * 4], type[MAX_ADAPTER_NAME * 4], guid[LINTUN_GUID_STRING_SIZE];
     WINTUN_ADAPTER_HANDLE a = open_adapter(name);
     int rc = 0;
 

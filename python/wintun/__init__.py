@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import asyncio
 import atexit
-import errno as _errno
 import ipaddress
 from typing import AsyncIterator, Callable, List, NamedTuple, Optional, Union
 
@@ -35,74 +34,25 @@ __all__ = [
     "MAX_IP_PACKET_SIZE", "SESSION_NO_OFFLOAD", "SESSION_NO_COALESCE",
 ]
 
-LOG_INFO, LOG_WARN, LOG_ERR = 0, 1, 2
+LOG_INFO: int = _wintun.LOG_INFO
+LOG_WARN: int = _wintun.LOG_WARN
+LOG_ERR: int = _wintun.LOG_ERR
 MIN_RING_CAPACITY: int = _wintun.MIN_RING_CAPACITY
 MAX_RING_CAPACITY: int = _wintun.MAX_RING_CAPACITY
 MAX_IP_PACKET_SIZE: int = _wintun.MAX_IP_PACKET_SIZE
 SESSION_NO_OFFLOAD: int = _wintun.SESSION_NO_OFFLOAD
 SESSION_NO_COALESCE: int = _wintun.SESSION_NO_COALESCE
 
-# The Windows error codes the library reports, their names, and the POSIX
-# errno an OSError of that kind carries (so `except PermissionError`-style
-# reasoning on .errno works).
-_ERRORS = {
-    2: ("ERROR_FILE_NOT_FOUND", _errno.ENOENT),
-    5: ("ERROR_ACCESS_DENIED", _errno.EACCES),
-    6: ("ERROR_INVALID_HANDLE", _errno.EBADF),
-    8: ("ERROR_NOT_ENOUGH_MEMORY", _errno.ENOMEM),
-    13: ("ERROR_INVALID_DATA", _errno.EIO),
-    31: ("ERROR_GEN_FAILURE", _errno.EIO),
-    38: ("ERROR_HANDLE_EOF", _errno.ENODEV),
-    50: ("ERROR_NOT_SUPPORTED", _errno.EOPNOTSUPP),
-    87: ("ERROR_INVALID_PARAMETER", _errno.EINVAL),
-    111: ("ERROR_BUFFER_OVERFLOW", _errno.ENOBUFS),
-    183: ("ERROR_ALREADY_EXISTS", _errno.EEXIST),
-    234: ("ERROR_MORE_DATA", _errno.EMSGSIZE),
-    259: ("ERROR_NO_MORE_ITEMS", _errno.EAGAIN),
-    1168: ("ERROR_NOT_FOUND", _errno.ENOENT),
-    1247: ("ERROR_ALREADY_INITIALIZED", _errno.EALREADY),
-    5010: ("ERROR_OBJECT_ALREADY_EXISTS", _errno.EEXIST),
-}
-for _code, (_name, _) in _ERRORS.items():
-    globals()[_name] = _code
-    __all__.append(_name)
-
-
-def error_name(code: int) -> str:
-    """The Windows name of an error code: error_name(87) == 'ERROR_INVALID_PARAMETER'."""
-    return _ERRORS.get(code, ("ERROR_%d" % code, 0))[0]
-
-
-class Error(OSError):
-    """A failed wintun call.
-
-    .winerror is the Windows error code (wintun.ERROR_INVALID_PARAMETER, ...),
-    .name its name, .errno the nearest POSIX errno, and str(e) the library's
-    own explanation when it logged one.
-    """
-
-    winerror: int
-    name: str
-
-    def __init__(self, winerror: int, message: Optional[str] = None) -> None:
-        name = error_name(winerror)
-        super().__init__(_ERRORS.get(winerror, (None, _errno.EIO))[1], message or name)
-        self.winerror = winerror
-        self.name = name
-
-    def __str__(self) -> str:
-        return "[WinError %d %s] %s" % (self.winerror, self.name, self.strerror)
-
-    def __reduce__(self):
-        return (type(self), (self.winerror, self.strerror))
-
-
-class RingFull(Error):
-    """write() found the send ring full (ERROR_BUFFER_OVERFLOW): the packet
-    was not sent. Wintun programs drop the packet; retrying later also works."""
-
-
-_wintun._set_error_types(Error, RingFull)
+# The exception classes and the Windows error codes (ERROR_INVALID_PARAMETER,
+# ...) come from the C module, which holds the one table of them.
+Error = _wintun.Error
+RingFull = _wintun.RingFull
+error_name: Callable[[int], str] = _wintun.error_name
+for _name in dir(_wintun):
+    if _name.startswith("ERROR_"):
+        globals()[_name] = getattr(_wintun, _name)
+        __all__.append(_name)
+del _name
 
 
 class AdapterInfo(NamedTuple):

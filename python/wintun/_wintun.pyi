@@ -2,11 +2,25 @@
 # Type hints of the C extension; wintun/__init__.py documents the public API.
 from typing import Any, Callable, List, Optional, Tuple
 
+LOG_INFO: int
+LOG_WARN: int
+LOG_ERR: int
 MIN_RING_CAPACITY: int
 MAX_RING_CAPACITY: int
 MAX_IP_PACKET_SIZE: int
 SESSION_NO_OFFLOAD: int
 SESSION_NO_COALESCE: int
+# One constant per Windows error code the library reports (ERROR_INVALID_PARAMETER, ...).
+def __getattr__(name: str) -> int: ...
+
+class Error(OSError):
+    winerror: int
+    name: str
+    def __init__(self, winerror: int, message: Optional[str] = ...) -> None: ...
+
+class RingFull(Error): ...
+
+def error_name(code: int, /) -> str: ...
 
 class Device:
     mtu: int
@@ -38,5 +52,4 @@ def set_logger(callback: Optional[Callable[[int, int, str], object]], /) -> None
 def get_driver_version() -> int: ...
 def normalize_address(address: str, default_v4: int = ..., default_v6: int = ...) -> str: ...
 def _enum_adapters() -> List[Tuple[str, str, str, int, int, str, int]]: ...
-def _set_error_types(error: type, ring_full: type, /) -> None: ...
 def _shutdown() -> None: ...
