@@ -4,9 +4,12 @@
  *
  * The callback pointer is one atomic: WintunSetLogger may race with logging
  * threads, and a thread either sees the old or the new callback. Messages are
- * formatted as UTF-8, cut at 1023 characters, then widened to WCHAR for the
- * callback. Every path saves and restores errno and the last error, so
- * logging never changes what the caller is about to report.
+ * formatted as UTF-8, then widened to WCHAR for the callback; one longer than
+ * 1023 characters is cut to 1022 and ends in U+2026, as Wintun's StrTruncate
+ * cuts its 1024-WCHAR buffer. A line that sets a last error ends as Wintun's
+ * LOG_ERROR lines do: "<what>: <system text> (Code 0x%08X)". Every path
+ * saves and restores errno and the last error, so logging never changes what
+ * the caller is about to report.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -22,7 +25,7 @@
 /* 100-ns intervals between 1601-01-01 and 1970-01-01. */
 #define EPOCH_1601_OFFSET 116444736000000000ULL
 
-static _Atomic(WINTUN_LOGGER_CALLBACK *) logger;
+static _Atomic(WINTUN_LOGGER_CALLBACK) logger;
 static _Thread_local DWORD last_error;
 
 void set_last_error(DWORD code) { last_error = code; }
@@ -31,7 +34,7 @@ DWORD get_last_error(void) { return last_error; }
 LINTUN_EXPORT DWORD LintunGetLastError(void) { return last_error; }
 LINTUN_EXPORT void LintunSetLastError(DWORD code) { last_error = code; }
 
-LINTUN_EXPORT void WintunSetLogger(WINTUN_LOGGER_CALLBACK *new_logger)
+LINTUN_EXPORT void WintunSetLogger(WINTUN_LOGGER_CALLBACK new_logger)
 {
     atomic_store_explicit(&logger, new_logger, memory_order_release);
 }
@@ -43,7 +46,7 @@ static DWORD64 now_filetime(void)
     return (DWORD64)ts.tv_sec * 10000000ULL + (DWORD64)ts.tv_nsec / 100 + EPOCH_1601_OFFSET;
 }
 
-/* Widen UTF-8 to WCHAR, at most LOG_MAX_CHARS characters, "..." when cut. */
+/* Widen UTF-8 to WCHAR, at most LOG_MAX_CHARS characters, U+2026 last when cut. */
 static void widen_message(const char *in, WCHAR *out)
 {
     size_t n = 0;
@@ -52,15 +55,14 @@ static void widen_message(const char *in, WCHAR *out)
         int32_t c = text_utf8_next(&p);
         out[n++] = c < 0 ? 0xfffd : (WCHAR)c; /* U+FFFD for invalid bytes */
     }
-    if (*p && n == LOG_MAX_CHARS) {
-        out[n - 3] = out[n - 2] = out[n - 1] = L'.';
-    }
+    if (*p && n == LOG_MAX_CHARS)
+        out[n - 1] = 0x2026; /* HORIZONTAL ELLIPSIS */
     out[n] = 0;
 }
 
 static void log_vmsg(WINTUN_LOGGER_LEVEL level, const char *fmt, va_list ap)
 {
-    WINTUN_LOGGER_CALLBACK *cb = atomic_load_explicit(&logger, memory_order_acquire);
+    WINTUN_LOGGER_CALLBACK cb = atomic_load_explicit(&logger, memory_order_acquire);
     if (!cb)
         return;
     int saved_errno = errno;
@@ -82,19 +84,49 @@ void log_msg(WINTUN_LOGGER_LEVEL level, const char *fmt, ...)
     va_end(ap);
 }
 
+/* The text Windows gives the codes this library sets, for error lines. */
+static const char *code_text(DWORD code)
+{
+    switch (code) {
+    case ERROR_FILE_NOT_FOUND: return "The system cannot find the file specified.";
+    case ERROR_ACCESS_DENIED: return "Access is denied.";
+    case ERROR_INVALID_HANDLE: return "The handle is invalid.";
+    case ERROR_NOT_ENOUGH_MEMORY: return "Not enough memory resources are available to process this command.";
+    case ERROR_INVALID_DATA: return "The data is invalid.";
+    case ERROR_GEN_FAILURE: return "A device attached to the system is not functioning.";
+    case ERROR_HANDLE_EOF: return "Reached the end of the file.";
+    case ERROR_NOT_SUPPORTED: return "The request is not supported.";
+    case ERROR_INVALID_PARAMETER: return "The parameter is incorrect.";
+    case ERROR_BUFFER_OVERFLOW: return "The file name is too long.";
+    case ERROR_ALREADY_EXISTS: return "Cannot create a file when that file already exists.";
+    case ERROR_MORE_DATA: return "More data is available.";
+    case ERROR_NO_MORE_ITEMS: return "No more data is available.";
+    case ERROR_NOT_FOUND: return "Element not found.";
+    case ERROR_ALREADY_INITIALIZED: return "An attempt was made to perform an initialization operation when initialization has already been completed.";
+    case ERROR_OBJECT_ALREADY_EXISTS: return "The object already exists.";
+    default: return NULL;
+    }
+}
+
 DWORD fail(DWORD code, const char *fmt, ...)
 {
+    char what[4 * LOG_MAX_CHARS + 8];
     va_list ap;
     va_start(ap, fmt);
-    log_vmsg(WINTUN_LOG_ERR, fmt, ap);
+    vsnprintf(what, sizeof(what), fmt, ap);
     va_end(ap);
+    const char *text = code_text(code);
+    if (text)
+        log_msg(WINTUN_LOG_ERR, "%s: %s (Code 0x%08X)", what, text, (unsigned)code);
+    else
+        log_msg(WINTUN_LOG_ERR, "%s: Code 0x%08X", what, (unsigned)code);
     last_error = code;
     return code;
 }
 
 DWORD fail_errno(DWORD code, int err, const char *fmt, ...)
 {
-    char what[1024];
+    char what[4 * LOG_MAX_CHARS + 8];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(what, sizeof(what), fmt, ap);

@@ -27,15 +27,28 @@ static int put_utf8(uint32_t c, char *out, size_t room)
     return n;
 }
 
+/*
+ * Wintun counts names in UTF-16 units (WCHAR is 2 bytes there): a character
+ * above U+FFFF counts twice. The length is checked before the text, as
+ * Wintun's length check comes before anything looks at the characters.
+ */
+static size_t utf16_units(const WCHAR *in)
+{
+    size_t units = 0;
+    for (; *in; in++)
+        units += (uint32_t)*in > 0xffff && (uint32_t)*in <= 0x10ffff ? 2 : 1;
+    return units;
+}
+
 int text_to_utf8(const WCHAR *in, size_t max_chars, char *out, size_t out_size)
 {
-    size_t used = 0, chars = 0;
+    size_t used = 0;
     if (!in || !*in)
         return -EINVAL;
+    if (utf16_units(in) > max_chars)
+        return -ENAMETOOLONG;
     for (; *in; in++) {
         uint32_t c = (uint32_t)*in;
-        if (++chars > max_chars)
-            return -ENAMETOOLONG;
         if (c < 0x20 || (c >= 0x7f && c < 0xa0) || (c >= 0xd800 && c < 0xe000) || c > 0x10ffff)
             return -EINVAL;
         int n = put_utf8(c, out + used, out_size - 1 - used);
