@@ -65,7 +65,7 @@ void adapter_ns_leave(int saved);
 /* A netlink socket in the adapter's namespace; 0 or -errno. */
 int adapter_nl_open(const struct adapter *a, struct nl_sock **out);
 
-/* "\0lintun/{GUID}" and "\0lintun/{GUID}/session" abstract socket names. */
+/* "\0lintun/{GUID}" and "\0lintun/{GUID}/session/<ifindex>" abstract socket names. */
 int adapter_bind_abstract(const char *guid_text, const char *suffix, int type);
 int adapter_connect_abstract(const char *guid_text, const char *suffix);
 

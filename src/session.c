@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <net/if.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -149,12 +150,20 @@ static int carrier_on(struct session *s, struct adapter *a, struct nl_sock *nl)
     return 0;
 }
 
+/*
+ * One session per adapter, across processes: "\0lintun/{GUID}/session/<ifindex>".
+ * The interface index is part of the name because a session outlives its
+ * adapter's removal (until WintunEndSession): a new adapter with the same
+ * GUID is a new interface, and takes a session of its own, as in Wintun.
+ */
 static int lock_session(struct session *s, struct adapter *a)
 {
+    char suffix[32];
+    snprintf(suffix, sizeof(suffix), "/session/%d", a->ifindex);
     int saved, err = adapter_ns_enter(a, &saved);
     if (err)
         return err;
-    s->lock_fd = adapter_bind_abstract(a->guid_text, "/session", SOCK_DGRAM);
+    s->lock_fd = adapter_bind_abstract(a->guid_text, suffix, SOCK_DGRAM);
     adapter_ns_leave(saved);
     return s->lock_fd < 0 ? s->lock_fd : 0;
 }

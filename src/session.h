@@ -37,7 +37,7 @@
  * Descriptors: tun_fd (the queue), event_fd (an eventfd that wakes waiters:
  * session ending, the adapter gone, ring space freed, packets stored for
  * other waiters), creator_fd (pidfd of the creating process when that is
- * another process), lock_fd (the bound "\0lintun/{GUID}/session" socket that
+ * another process), lock_fd (the bound "\0lintun/{GUID}/session/<ifindex>" socket that
  * makes the session the only one), epoll_fd (tun_fd + event_fd + creator_fd,
  * made on the first LintunGetReadWaitFd; -1 until then, and
  * WaitForSingleObject polls the three descriptors itself).
