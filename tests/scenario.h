@@ -75,6 +75,30 @@ static inline BYTE *receive_udp_kept(WINTUN_SESSION_HANDLE s, int dport, DWORD *
     return NULL;
 }
 
+/* A 28-byte IPv4 UDP packet without payload, UDP checksum 0 (none). */
+static inline void udp4_packet(BYTE p[28], const char *src, int sport, const char *dst, int dport)
+{
+    memset(p, 0, 28);
+    p[0] = 0x45;
+    p[3] = 28;
+    p[8] = 64;
+    p[9] = 17;
+    inet_pton(AF_INET, src, p + 12);
+    inet_pton(AF_INET, dst, p + 16);
+    uint32_t sum = 0;
+    for (int i = 0; i < 20; i += 2)
+        sum += (uint32_t)(p[i] << 8 | p[i + 1]);
+    while (sum >> 16)
+        sum = (sum & 0xffff) + (sum >> 16);
+    p[10] = (BYTE)(~sum >> 8);
+    p[11] = (BYTE)~sum;
+    p[20] = (BYTE)(sport >> 8);
+    p[21] = (BYTE)sport;
+    p[22] = (BYTE)(dport >> 8);
+    p[23] = (BYTE)dport;
+    p[25] = 8;
+}
+
 /* Send an IPv4 UDP packet back to where it came from, through the session. */
 static inline void send_back(WINTUN_SESSION_HANDLE s, const BYTE *pkt, DWORD n)
 {

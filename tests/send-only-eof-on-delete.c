@@ -10,31 +10,6 @@
  */
 #include "scenario.h"
 
-/* A 28-byte IPv4 UDP packet from 10.9.2.2:7000 to dst:port, UDP checksum 0. */
-static void udp_packet(BYTE p[28], int dst_last, int port)
-{
-    memset(p, 0, 28);
-    p[0] = 0x45;
-    p[3] = 28;
-    p[8] = 64;
-    p[9] = 17;
-    BYTE src[4] = {10, 9, 2, 2}, dst[4] = {10, 9, 2, (BYTE)dst_last};
-    memcpy(p + 12, src, 4);
-    memcpy(p + 16, dst, 4);
-    uint32_t sum = 0;
-    for (int i = 0; i < 20; i += 2)
-        sum += (uint32_t)(p[i] << 8 | p[i + 1]);
-    while (sum >> 16)
-        sum = (sum & 0xffff) + (sum >> 16);
-    p[10] = (BYTE)(~sum >> 8);
-    p[11] = (BYTE)~sum;
-    p[20] = 7000 >> 8;
-    p[21] = 7000 & 0xff;
-    p[22] = (BYTE)(port >> 8);
-    p[23] = (BYTE)port;
-    p[25] = 8;
-}
-
 static WINTUN_SESSION_HANDLE start(const WCHAR *name, const char *addr)
 {
     WINTUN_ADAPTER_HANDLE a = WintunCreateAdapter(name, L"Test", NULL);
@@ -45,7 +20,7 @@ static WINTUN_SESSION_HANDLE start(const WCHAR *name, const char *addr)
     /* The session works: a packet it sends reaches a socket. */
     int fd = udp4_bind("10.9.2.1", 7001);
     BYTE pkt[28];
-    udp_packet(pkt, 1, 7001);
+    udp4_packet(pkt, "10.9.2.2", 7000, "10.9.2.1", 7001);
     session_send(s, pkt, sizeof(pkt));
     char buf[16];
     CHECK_EQ(recv_timeout(fd, buf, sizeof(buf), 2000), 0); /* an empty datagram */
@@ -59,7 +34,7 @@ static void steady_sender(void)
 {
     WINTUN_SESSION_HANDLE s = start(L"SendOnly", "10.9.2.1/24");
     BYTE pkt[28];
-    udp_packet(pkt, 1, 7002);
+    udp4_packet(pkt, "10.9.2.2", 7000, "10.9.2.1", 7002);
     REQUIRE(sh("ip link del SendOnly") == 0);
     double deleted = now_ms(), failed_at = 0;
     int sent = 0;
