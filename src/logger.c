@@ -12,6 +12,7 @@
  * the caller is about to report.
  */
 #include <errno.h>
+#include <locale.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -60,6 +61,22 @@ static void widen_message(const char *in, WCHAR *out)
     out[n] = 0;
 }
 
+/*
+ * vsnprintf with "%ls" (adapter names) written as UTF-8 whatever the
+ * program's locale: in the C locale a name outside ASCII fails the whole
+ * line (vsnprintf returns -1 and the buffer is not a string). uselocale
+ * only changes the calling thread, for the duration of the call.
+ */
+static void format_utf8(char *buf, size_t size, const char *fmt, va_list ap)
+{
+    locale_t utf8 = text_utf8_locale();
+    locale_t old = utf8 ? uselocale(utf8) : (locale_t)0;
+    if (vsnprintf(buf, size, fmt, ap) < 0)
+        snprintf(buf, size, "(a log message that could not be formatted: %s)", fmt);
+    if (utf8)
+        uselocale(old);
+}
+
 static void log_vmsg(WINTUN_LOGGER_LEVEL level, const char *fmt, va_list ap)
 {
     WINTUN_LOGGER_CALLBACK cb = atomic_load_explicit(&logger, memory_order_acquire);
@@ -69,7 +86,7 @@ static void log_vmsg(WINTUN_LOGGER_LEVEL level, const char *fmt, va_list ap)
     DWORD saved_error = last_error;
     char text[4 * LOG_MAX_CHARS + 8];
     WCHAR wide[LOG_MAX_CHARS + 1];
-    vsnprintf(text, sizeof(text), fmt, ap);
+    format_utf8(text, sizeof(text), fmt, ap);
     widen_message(text, wide);
     cb(level, now_filetime(), wide);
     last_error = saved_error;
@@ -113,7 +130,7 @@ DWORD fail(DWORD code, const char *fmt, ...)
     char what[4 * LOG_MAX_CHARS + 8];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(what, sizeof(what), fmt, ap);
+    format_utf8(what, sizeof(what), fmt, ap);
     va_end(ap);
     const char *text = code_text(code);
     if (text)
@@ -129,7 +146,7 @@ DWORD fail_errno(DWORD code, int err, const char *fmt, ...)
     char what[4 * LOG_MAX_CHARS + 8];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(what, sizeof(what), fmt, ap);
+    format_utf8(what, sizeof(what), fmt, ap);
     va_end(ap);
     char buf[256];
     const char *text = strerror_r(err, buf, sizeof(buf));

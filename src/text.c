@@ -96,12 +96,18 @@ static pthread_once_t utf8_once = PTHREAD_ONCE_INIT;
 
 static void utf8_locale_init(void) { utf8_locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0); }
 
+locale_t text_utf8_locale(void)
+{
+    pthread_once(&utf8_once, utf8_locale_init);
+    return utf8_locale;
+}
+
 static wint_t fold(wint_t c)
 {
     if (c < 0x80)
         return (c >= 'A' && c <= 'Z') ? c + 32 : c;
-    pthread_once(&utf8_once, utf8_locale_init);
-    return utf8_locale ? towlower_l(c, utf8_locale) : c;
+    locale_t l = text_utf8_locale();
+    return l ? towlower_l(c, l) : c;
 }
 
 bool text_equal_nocase(const WCHAR *a, const WCHAR *b)
