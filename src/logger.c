@@ -102,27 +102,35 @@ void log_msg(WINTUN_LOGGER_LEVEL level, const char *fmt, ...)
 }
 
 /* The text Windows gives the codes this library sets, for error lines. */
+static const struct {
+    DWORD code;
+    const char *text;
+} code_texts[] = {
+    {ERROR_FILE_NOT_FOUND, "The system cannot find the file specified."},
+    {ERROR_ACCESS_DENIED, "Access is denied."},
+    {ERROR_INVALID_HANDLE, "The handle is invalid."},
+    {ERROR_NOT_ENOUGH_MEMORY, "Not enough memory resources are available to process this command."},
+    {ERROR_INVALID_DATA, "The data is invalid."},
+    {ERROR_GEN_FAILURE, "A device attached to the system is not functioning."},
+    {ERROR_HANDLE_EOF, "Reached the end of the file."},
+    {ERROR_NOT_SUPPORTED, "The request is not supported."},
+    {ERROR_INVALID_PARAMETER, "The parameter is incorrect."},
+    {ERROR_BUFFER_OVERFLOW, "The file name is too long."},
+    {ERROR_ALREADY_EXISTS, "Cannot create a file when that file already exists."},
+    {ERROR_MORE_DATA, "More data is available."},
+    {ERROR_NO_MORE_ITEMS, "No more data is available."},
+    {ERROR_NOT_FOUND, "Element not found."},
+    {ERROR_ALREADY_INITIALIZED, "An attempt was made to perform an initialization operation "
+                                "when initialization has already been completed."},
+    {ERROR_OBJECT_ALREADY_EXISTS, "The object already exists."},
+};
+
 static const char *code_text(DWORD code)
 {
-    switch (code) {
-    case ERROR_FILE_NOT_FOUND: return "The system cannot find the file specified.";
-    case ERROR_ACCESS_DENIED: return "Access is denied.";
-    case ERROR_INVALID_HANDLE: return "The handle is invalid.";
-    case ERROR_NOT_ENOUGH_MEMORY: return "Not enough memory resources are available to process this command.";
-    case ERROR_INVALID_DATA: return "The data is invalid.";
-    case ERROR_GEN_FAILURE: return "A device attached to the system is not functioning.";
-    case ERROR_HANDLE_EOF: return "Reached the end of the file.";
-    case ERROR_NOT_SUPPORTED: return "The request is not supported.";
-    case ERROR_INVALID_PARAMETER: return "The parameter is incorrect.";
-    case ERROR_BUFFER_OVERFLOW: return "The file name is too long.";
-    case ERROR_ALREADY_EXISTS: return "Cannot create a file when that file already exists.";
-    case ERROR_MORE_DATA: return "More data is available.";
-    case ERROR_NO_MORE_ITEMS: return "No more data is available.";
-    case ERROR_NOT_FOUND: return "Element not found.";
-    case ERROR_ALREADY_INITIALIZED: return "An attempt was made to perform an initialization operation when initialization has already been completed.";
-    case ERROR_OBJECT_ALREADY_EXISTS: return "The object already exists.";
-    default: return NULL;
-    }
+    for (size_t i = 0; i < sizeof(code_texts) / sizeof(code_texts[0]); i++)
+        if (code_texts[i].code == code)
+            return code_texts[i].text;
+    return NULL;
 }
 
 DWORD fail(DWORD code, const char *fmt, ...)

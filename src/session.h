@@ -32,14 +32,15 @@
  *     one spurious wake-up (the queue polled while the ring is full) or none
  *     (the release that unblocks also fires the eventfd). eof, ending and
  *     waiters are atomics read without locks.
- *   Lock order: rx_lock, then tx_lock, then the held list's lock (tx.c). The flusher takes the held-list lock first and only
- *     try-locks tx_lock, so it never waits in the other order.
+ *   Lock order: rx_lock, then tx_lock, then the held list's lock (tx.c).
+ *     The flusher takes the held-list lock first and only try-locks
+ *     tx_lock, so it never waits in the other order.
  * Descriptors: tun_fd (the queue), event_fd (an eventfd that wakes waiters:
  * session ending, the adapter gone, ring space freed, packets stored for
  * other waiters), creator_fd (pidfd of the creating process when that is
- * another process), lock_fd (the bound "\0lintun/{GUID}/session/<ifindex>" socket that
- * makes the session the only one), epoll_fd (tun_fd + event_fd + creator_fd,
- * made on the first LintunGetReadWaitFd; -1 until then, and
+ * another process), lock_fd (the bound "\0lintun/{GUID}/session/<ifindex>"
+ * socket that makes the session the only one), epoll_fd (tun_fd + event_fd
+ * + creator_fd, made on the first LintunGetReadWaitFd; -1 until then, and
  * WaitForSingleObject polls the three descriptors itself).
  */
 #ifndef LINTUN_SESSION_H
