@@ -649,7 +649,7 @@ static int adapter_fill(struct adapter *a, const struct nl_link *link)
 /* A name as UTF-8 for a log line; text that cannot be a name is marked so. */
 static const char *name_for_log(const WCHAR *name, char *buf, size_t size)
 {
-    return text_to_utf8(name, size / 4, buf, size) == 0 ? buf : "(not a valid name)";
+    return text_to_utf8(name, size / 4, buf, size) == 0 ? buf : "(a name no adapter can have)";
 }
 
 LINTUN_EXPORT WINTUN_ADAPTER_HANDLE WintunOpenAdapter(const WCHAR *name)

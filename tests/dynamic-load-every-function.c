@@ -90,6 +90,7 @@ int main(void)
     int n = 0;
     CHECK(LintunEnumAdapters(count_adapter, (LPARAM)&n));
     CHECK_EQ(LintunWaitForSingleObject(NULL, 0), WAIT_FAILED);
-    dlclose(lib);
+    /* Not closed: the library keeps a locale for the process's lifetime,
+     * which a sanitizer would report as a leak once the library is gone. */
     return test_done();
 }
