@@ -28,6 +28,9 @@
  *     alternative name, found by WintunOpenAdapter (case-insensitively).
  *   - Creating an adapter whose name exists fails with ERROR_ALREADY_EXISTS
  *     (Wintun renames to "Name 2"; a Linux program would rather know).
+ *   - Names are counted as Wintun counts them (UTF-16 units), but the kernel
+ *     keeps a full name that is not an interface name in 127 bytes of UTF-8
+ *     (see WintunCreateAdapter).
  */
 #ifndef LINTUN_WINTUN_H
 #define LINTUN_WINTUN_H
@@ -47,6 +50,12 @@ extern "C" {
 #ifndef LINTUN_NO_WINDOWS_TYPES
 #ifndef WINAPI
 #define WINAPI
+#endif
+#ifndef CALLBACK
+#define CALLBACK
+#endif
+#ifndef VOID
+#define VOID void
 #endif
 typedef int BOOL;
 typedef uint8_t BYTE;
@@ -129,16 +138,23 @@ typedef enum {
 } WINTUN_LOGGER_LEVEL;
 
 /*
- * Called by the library's logger. Level is a WINTUN_LOGGER_LEVEL; Timestamp
- * counts 100-ns intervals since 1601-01-01 UTC; Message is at most 1023
- * characters (longer ones are cut and end in "..."). It may be called from
- * several threads at once (serialize inside the callback if needed), also
- * from the library's own flusher thread, and sometimes while the library
- * holds a session's internal lock: the callback must not call back into the
- * library, nor wait for another thread that may be calling into it.
+ * A pointer to the logger callback, as in Wintun (declare the callback as
+ * `static VOID CALLBACK MyLogger(WINTUN_LOGGER_LEVEL, DWORD64, LPCWSTR)` and
+ * pass MyLogger). Level is a WINTUN_LOGGER_LEVEL; Timestamp counts 100-ns
+ * intervals since 1601-01-01 UTC; Message is at most 1023 characters (a
+ * longer one is cut to 1022 and ends in U+2026, as in Wintun). Lines that
+ * set an error code end in "(Code 0x%08X)" with that code, as Wintun's do.
+ * It may be called from several threads at once (serialize inside the
+ * callback if needed), also from the library's own flusher thread, and
+ * sometimes while the library holds a session's internal lock: the callback
+ * must not call back into the library, nor wait for another thread that may
+ * be calling into it.
+ * (Before this release this header declared WINTUN_LOGGER_CALLBACK as the function
+ * type itself; write `WINTUN_LOGGER_CALLBACK` where `WINTUN_LOGGER_CALLBACK *`
+ * was written.)
  */
-typedef void(WINAPI WINTUN_LOGGER_CALLBACK)(WINTUN_LOGGER_LEVEL Level, DWORD64 Timestamp,
-                                             const WCHAR *Message);
+typedef VOID(CALLBACK *WINTUN_LOGGER_CALLBACK)(WINTUN_LOGGER_LEVEL Level, DWORD64 Timestamp,
+                                               LPCWSTR Message);
 
 typedef WINTUN_ADAPTER_HANDLE(WINAPI WINTUN_CREATE_ADAPTER_FUNC)(const WCHAR *Name,
                                                                   const WCHAR *TunnelType,
@@ -148,7 +164,7 @@ typedef void(WINAPI WINTUN_CLOSE_ADAPTER_FUNC)(WINTUN_ADAPTER_HANDLE Adapter);
 typedef BOOL(WINAPI WINTUN_DELETE_DRIVER_FUNC)(void);
 typedef void(WINAPI WINTUN_GET_ADAPTER_LUID_FUNC)(WINTUN_ADAPTER_HANDLE Adapter, NET_LUID *Luid);
 typedef DWORD(WINAPI WINTUN_GET_RUNNING_DRIVER_VERSION_FUNC)(void);
-typedef void(WINAPI WINTUN_SET_LOGGER_FUNC)(WINTUN_LOGGER_CALLBACK *NewLogger);
+typedef void(WINAPI WINTUN_SET_LOGGER_FUNC)(WINTUN_LOGGER_CALLBACK NewLogger);
 typedef WINTUN_SESSION_HANDLE(WINAPI WINTUN_START_SESSION_FUNC)(WINTUN_ADAPTER_HANDLE Adapter,
                                                                  DWORD Capacity);
 typedef void(WINAPI WINTUN_END_SESSION_FUNC)(WINTUN_SESSION_HANDLE Session);
@@ -171,15 +187,23 @@ typedef void(WINAPI WINTUN_SEND_PACKET_FUNC)(WINTUN_SESSION_HANDLE Session, cons
 
 /*
  * WintunCreateAdapter - create a layer-3 TUN adapter.
- * @Name: 1 to 127 characters, no control characters. A valid Linux interface
- *   name (at most 15 bytes of UTF-8, no '/', ':' or white space, not "." or
- *   "..") becomes the interface name; any other name gets a derived
- *   interface name ("Data Center" -> "Data_Center", long names are cut and
- *   numbered) and is kept, whole, as the interface's alternative name, which
- *   limits it to 127 bytes of UTF-8.
- * @TunnelType: 1 to 127 characters, at most 200 bytes of UTF-8. Kept with the
- *   adapter; `ip link` shows it in the interface alias
- *   "lintun {GUID} <creator pid> <TunnelType> Tunnel".
+ * @Name: 1 to 127 characters, counted as Wintun counts them, in UTF-16 units
+ *   (a character above U+FFFF counts twice), no control characters. A valid
+ *   Linux interface name (at most 15 bytes of UTF-8, no '/', ':' or white
+ *   space, not "." or "..") becomes the interface name; any other name gets
+ *   a derived interface name ("Data Center" -> "Data_Center", long names are
+ *   cut and numbered) and is kept, whole, as the interface's alternative
+ *   name, where every process finds it. Linux: an alternative name holds 127
+ *   bytes, so the name's UTF-8 must fit 127 bytes (127 ASCII characters, 63
+ *   Cyrillic, 42 CJK); a longer one fails with ERROR_BUFFER_OVERFLOW, where
+ *   Wintun takes any 127 UTF-16 units.
+ * @TunnelType: 0 to 128 characters (UTF-16 units), as in Wintun, where
+ *   "<TunnelType> Tunnel" becomes the adapter's description. No control
+ *   characters. Kept with the adapter in the interface alias
+ *   "lintun {GUID} <creator pid> <TunnelType> Tunnel", which `ip link` and
+ *   LintunGetAdapterInfo() show. Linux: the alias holds 255 bytes, so a type
+ *   whose UTF-8 is longer than 194 bytes is kept cut, ending in U+2026 (the
+ *   creation succeeds, as in Wintun, where a program cannot read the type).
  * @RequestedGUID: the adapter's GUID, or NULL for a random one.
  *
  * The adapter lives until WintunCloseAdapter() on this handle or until the
@@ -189,10 +213,14 @@ typedef void(WINAPI WINTUN_SEND_PACKET_FUNC)(WINTUN_SESSION_HANDLE Session, cons
  * The link is brought up; its carrier (Windows' media state) is on only while
  * a session runs. With no session, routed packets are dropped.
  *
- * Returns the adapter handle, or NULL with:
- *   ERROR_INVALID_PARAMETER  Name or TunnelType NULL, empty, too long, or not
- *                            valid text (control characters, invalid code
- *                            points)
+ * Returns the adapter handle, or NULL with (checked in this order, as in
+ * Wintun: the tunnel type, then the name):
+ *   ERROR_BUFFER_OVERFLOW    TunnelType longer than 128 characters; Name of
+ *                            128 characters or more, or (Linux) whose UTF-8
+ *                            does not fit 127 bytes
+ *   ERROR_INVALID_PARAMETER  Name or TunnelType NULL, Name empty, or either
+ *                            not valid text (control characters, invalid
+ *                            code points); Wintun crashes on NULL
  *   ERROR_ALREADY_EXISTS     an interface with this name (case-insensitively
  *                            among this library's adapters), or an adapter
  *                            with this GUID, exists in this network namespace
@@ -212,8 +240,9 @@ WINTUN_CREATE_ADAPTER_FUNC WintunCreateAdapter;
  *   Any process may open an adapter; using it needs what the operation needs
  *   (CAP_NET_ADMIN, or being the adapter's owner for sessions).
  * Returns a handle, or NULL with ERROR_NOT_FOUND when there is no such
- * adapter, ERROR_INVALID_PARAMETER for a NULL, empty or overlong name,
- * ERROR_NOT_ENOUGH_MEMORY, or ERROR_GEN_FAILURE.
+ * adapter (as in Wintun, the name is not validated first: an empty, overlong
+ * or invalid name is not found), ERROR_INVALID_PARAMETER for NULL (Wintun
+ * crashes), ERROR_NOT_ENOUGH_MEMORY, or ERROR_GEN_FAILURE.
  * Closing an opened handle never removes the adapter.
  */
 WINTUN_OPEN_ADAPTER_FUNC WintunOpenAdapter;
@@ -221,10 +250,19 @@ WINTUN_OPEN_ADAPTER_FUNC WintunOpenAdapter;
 /*
  * WintunCloseAdapter - release a handle; remove the adapter when the handle
  * came from WintunCreateAdapter(). NULL is allowed and does nothing.
- * A session still running on this handle is ended first (with a warning in
- * the log: end it yourself). Sessions in other processes see
- * ERROR_HANDLE_EOF within 100 ms. A closed or invalid handle is logged and
- * ignored. Never changes the last error.
+ * As in Wintun, a session does not belong to the handle it was started
+ * from, and closing never ends one:
+ *   - Closing the creating handle removes the adapter. Its sessions, in this
+ *     process or another, then report ERROR_HANDLE_EOF: WintunReceivePacket
+ *     once the packets already stored are taken, WintunAllocateSendPacket at
+ *     once in this process and within 10 ms in others. The read-wait event
+ *     is signalled and stays so. The rings stay valid until
+ *     WintunEndSession(), which the program still calls: packets received
+ *     and not yet released can still be read and released.
+ *   - Closing an opened handle frees only that handle; a session started
+ *     from it keeps working.
+ * A closed or invalid handle is logged and ignored. Never changes the last
+ * error.
  */
 WINTUN_CLOSE_ADAPTER_FUNC WintunCloseAdapter;
 
@@ -255,8 +293,9 @@ WINTUN_GET_ADAPTER_LUID_FUNC WintunGetAdapterLUID;
 WINTUN_GET_RUNNING_DRIVER_VERSION_FUNC WintunGetRunningDriverVersion;
 
 /*
- * WintunSetLogger - install the logger callback; NULL restores the silent
- * default. Thread-safe. Logging never changes the last error.
+ * WintunSetLogger - install the logger callback (a WINTUN_LOGGER_CALLBACK,
+ * a pointer); NULL restores the silent default. Thread-safe. Logging never
+ * changes the last error.
  */
 WINTUN_SET_LOGGER_FUNC WintunSetLogger;
 
@@ -272,10 +311,11 @@ WINTUN_SET_LOGGER_FUNC WintunSetLogger;
  * never changes what the program sees: standard IP packets no larger than
  * the MTU. LintunStartSessionEx() and LINTUN_OFFLOAD=off|nocoalesce in the
  * environment turn it down.
- * Returns the session handle, or NULL with:
- *   ERROR_INVALID_PARAMETER    Capacity out of range or not a power of two
+ * Returns the session handle, or NULL with (in this order, as in Wintun):
  *   ERROR_INVALID_HANDLE       Adapter NULL or not a live adapter handle
- *   ERROR_ALREADY_INITIALIZED  a session already runs on this adapter
+ *   ERROR_ALREADY_INITIALIZED  a session already runs on this adapter (from
+ *                              any handle or process), whatever Capacity is
+ *   ERROR_INVALID_PARAMETER    Capacity out of range or not a power of two
  *   ERROR_HANDLE_EOF           the interface is gone
  *   ERROR_ACCESS_DENIED        the caller may not attach to the interface
  *   ERROR_NOT_ENOUGH_MEMORY, ERROR_GEN_FAILURE
@@ -284,6 +324,8 @@ WINTUN_START_SESSION_FUNC WintunStartSession;
 
 /*
  * WintunEndSession - end a session and free its rings. NULL does nothing.
+ * Also after the adapter's handle was closed or the adapter removed: the
+ * session holds what it needs of the adapter until it ends.
  * Every thread waiting on the session's read-wait event wakes (the wait
  * returns WAIT_OBJECT_0); EndSession returns once they have left the wait.
  * Calls on the session that are running when EndSession starts finish
@@ -333,11 +375,16 @@ WINTUN_RELEASE_RECEIVE_PACKET_FUNC WintunReleaseReceivePacket;
 /*
  * WintunAllocateSendPacket - reserve PacketSize bytes in the send ring.
  * Returns a pointer to PacketSize writable bytes, or NULL with:
+ *   ERROR_HANDLE_EOF         the adapter is gone (checked first, as in
+ *                            Wintun); an interface deleted from outside
+ *                            the process is noticed within 10 ms
+ *   ERROR_INVALID_PARAMETER  PacketSize above WINTUN_MAX_IP_PACKET_SIZE
+ *                            (Wintun does not check)
  *   ERROR_BUFFER_OVERFLOW    the ring is full (drop the packet)
- *   ERROR_HANDLE_EOF         the adapter is gone
- *   ERROR_INVALID_PARAMETER  PacketSize is 0 or above WINTUN_MAX_IP_PACKET_SIZE
  *   ERROR_INVALID_HANDLE     Session is NULL or ended
- * Thread-safe; the order of allocations is the order of delivery.
+ * A PacketSize of 0 gets a slot, as in Wintun; once sent it is dropped as
+ * too short and counted (TxDroppedInvalid). Thread-safe; the order of
+ * allocations is the order of delivery.
  */
 WINTUN_ALLOCATE_SEND_PACKET_FUNC WintunAllocateSendPacket;
 
@@ -403,13 +450,17 @@ static inline void SetLastError(DWORD Error) { LintunSetLastError(Error); }
 
 /* ---------------------------------------------------------------------
  * Linux extensions (prefix Lintun)
+ *
+ * Each has a LINTUN_*_FUNC typedef, as every Wintun function has its
+ * WINTUN_*_FUNC, so programs using LINTUN_DYNAMIC load them by name
+ * (dlsym(lib, "LintunAddAddress")) with the right prototype. The types they
+ * use are declared either way; the prototypes only without LINTUN_DYNAMIC.
  * ------------------------------------------------------------------ */
 
 /* Library version, also what WintunGetRunningDriverVersion() reports. */
 #define LINTUN_VERSION_MAJOR 0
 #define LINTUN_VERSION_MINOR 14
 
-#ifndef LINTUN_DYNAMIC
 /*
  * LintunGetReadWaitFd - a file descriptor that polls readable (POLLIN)
  * whenever the read-wait event would be signalled, for poll/epoll/asyncio.
@@ -424,7 +475,7 @@ static inline void SetLastError(DWORD Error) { LintunSetLastError(Error); }
  * ERROR_NOT_ENOUGH_MEMORY or another system error code when the epoll set
  * cannot be made (the process is out of descriptors, for instance).
  */
-int LintunGetReadWaitFd(WINTUN_SESSION_HANDLE Session);
+typedef int(LINTUN_GET_READ_WAIT_FD_FUNC)(WINTUN_SESSION_HANDLE Session);
 
 /* Session flags for LintunStartSessionEx(). */
 #define LINTUN_SESSION_NO_OFFLOAD 0x1   /* no checksum/segmentation offload */
@@ -453,13 +504,13 @@ int LintunGetReadWaitFd(WINTUN_SESSION_HANDLE Session);
  * insists on io_uring. Without either flag, the environment variable
  * LINTUN_IO=plain or LINTUN_IO=uring does the same.
  *
- * Errors as WintunStartSession(); ERROR_INVALID_PARAMETER for unknown flags
- * or both io_uring flags at once; ERROR_NOT_SUPPORTED when
+ * Errors as WintunStartSession(); ERROR_INVALID_PARAMETER (after the
+ * capacity is checked) for unknown flags or both io_uring flags at once; ERROR_NOT_SUPPORTED when
  * LINTUN_SESSION_IO_URING (or LINTUN_IO=uring) is asked for and the process
  * cannot have io_uring.
  */
-WINTUN_SESSION_HANDLE LintunStartSessionEx(WINTUN_ADAPTER_HANDLE Adapter, DWORD Capacity,
-                                           DWORD Flags);
+typedef WINTUN_SESSION_HANDLE(LINTUN_START_SESSION_EX_FUNC)(WINTUN_ADAPTER_HANDLE Adapter,
+                                                            DWORD Capacity, DWORD Flags);
 
 /* Counters of a session, since it started. */
 typedef struct _LINTUN_SESSION_STATS {
@@ -472,7 +523,7 @@ typedef struct _LINTUN_SESSION_STATS {
     DWORD64 TxBytes;          /* bytes of those packets, as the program sent them */
     DWORD64 TxWrites;         /* writes to the kernel (write() calls or io_uring writes) */
     DWORD64 TxCoalesced;      /* packets merged into a super-packet before writing */
-    DWORD64 TxDroppedInvalid; /* sent packets dropped as not well-formed IP */
+    DWORD64 TxDroppedInvalid; /* sent packets dropped as not well-formed IP (size 0 included) */
     DWORD64 TxDroppedKernel;  /* packets the kernel refused (interface down, ...) */
     DWORD64 TxRingFull;       /* WintunAllocateSendPacket calls refused, ring full */
 } LINTUN_SESSION_STATS;
@@ -481,12 +532,15 @@ typedef struct _LINTUN_SESSION_STATS {
  * LintunGetSessionStats - copy the session's counters into *Stats.
  * Returns TRUE, or FALSE with ERROR_INVALID_HANDLE / ERROR_INVALID_PARAMETER.
  */
-BOOL LintunGetSessionStats(WINTUN_SESSION_HANDLE Session, LINTUN_SESSION_STATS *Stats);
+typedef BOOL(LINTUN_GET_SESSION_STATS_FUNC)(WINTUN_SESSION_HANDLE Session,
+                                            LINTUN_SESSION_STATS *Stats);
 
 /* What this library knows about an adapter. */
 typedef struct _LINTUN_ADAPTER_INFO {
     WCHAR Name[MAX_ADAPTER_NAME];       /* full adapter name */
-    WCHAR TunnelType[MAX_ADAPTER_NAME]; /* as given to WintunCreateAdapter */
+    WCHAR TunnelType[MAX_ADAPTER_NAME]; /* as given to WintunCreateAdapter, as far as the
+                                           kernel keeps it (see there); a 128-character
+                                           type ends in U+2026 here */
     GUID Guid;
     NET_LUID Luid;
     DWORD IfIndex;                      /* Linux interface index */
@@ -500,7 +554,8 @@ typedef struct _LINTUN_ADAPTER_INFO {
  * Returns TRUE, or FALSE with ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER
  * (Info NULL), ERROR_HANDLE_EOF (the interface is gone), ERROR_GEN_FAILURE.
  */
-BOOL LintunGetAdapterInfo(WINTUN_ADAPTER_HANDLE Adapter, LINTUN_ADAPTER_INFO *Info);
+typedef BOOL(LINTUN_GET_ADAPTER_INFO_FUNC)(WINTUN_ADAPTER_HANDLE Adapter,
+                                           LINTUN_ADAPTER_INFO *Info);
 
 /*
  * LintunSetAdapterOwner - let user Uid (and group Gid) start sessions on the
@@ -516,7 +571,7 @@ BOOL LintunGetAdapterInfo(WINTUN_ADAPTER_HANDLE Adapter, LINTUN_ADAPTER_INFO *In
  * Returns TRUE, or FALSE with ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER
  * (not the creating handle), ERROR_ACCESS_DENIED, ERROR_GEN_FAILURE.
  */
-BOOL LintunSetAdapterOwner(WINTUN_ADAPTER_HANDLE Adapter, DWORD Uid, DWORD Gid);
+typedef BOOL(LINTUN_SET_ADAPTER_OWNER_FUNC)(WINTUN_ADAPTER_HANDLE Adapter, DWORD Uid, DWORD Gid);
 
 /* ---------------------------------------------------------------------
  * Configuration over rtnetlink (the IP Helper calls a Windows program uses)
@@ -549,39 +604,42 @@ typedef struct _LINTUN_IP_ADDRESS {
  * without a prefix (then /32 or /128). Returns TRUE, or FALSE with
  * ERROR_INVALID_PARAMETER. Needs no adapter and no privileges.
  */
-BOOL LintunParseAddress(const char *Text, LINTUN_IP_ADDRESS *Address);
+typedef BOOL(LINTUN_PARSE_ADDRESS_FUNC)(const char *Text, LINTUN_IP_ADDRESS *Address);
 
 /*
  * LintunFormatAddress - write Address as "a.b.c.d/len" or "x::y/len" into
  * Buffer (64 bytes always suffice). Returns TRUE, or FALSE with
  * ERROR_INVALID_PARAMETER / ERROR_BUFFER_OVERFLOW.
  */
-BOOL LintunFormatAddress(const LINTUN_IP_ADDRESS *Address, char *Buffer, size_t Size);
+typedef BOOL(LINTUN_FORMAT_ADDRESS_FUNC)(const LINTUN_IP_ADDRESS *Address, char *Buffer,
+                                         size_t Size);
 
 /*
- * Add an address; one that already exists is not an error. IPv6 addresses
- * stay "tentative" (unusable) while no session runs: the link has no carrier
- * until WintunStartSession turns it on.
+ * LintunAddAddress - add an address; one that already exists is not an
+ * error. IPv6 addresses stay "tentative" (unusable) while no session runs:
+ * the link has no carrier until WintunStartSession turns it on.
  */
-BOOL LintunAddAddress(WINTUN_ADAPTER_HANDLE Adapter, const LINTUN_IP_ADDRESS *Address);
-/* Remove an address; ERROR_NOT_FOUND when the adapter does not have it. */
-BOOL LintunDeleteAddress(WINTUN_ADAPTER_HANDLE Adapter, const LINTUN_IP_ADDRESS *Address);
+typedef BOOL(LINTUN_ADD_ADDRESS_FUNC)(WINTUN_ADAPTER_HANDLE Adapter,
+                                      const LINTUN_IP_ADDRESS *Address);
+/* LintunDeleteAddress - remove an address; ERROR_NOT_FOUND when the adapter does not have it. */
+typedef BOOL(LINTUN_DELETE_ADDRESS_FUNC)(WINTUN_ADAPTER_HANDLE Adapter,
+                                         const LINTUN_IP_ADDRESS *Address);
 /*
  * LintunGetAddresses - the adapter's addresses (both families, IPv6
  * link-local included). *Count is the array's size on entry, the number of
  * addresses on return; with a short array, FALSE and ERROR_MORE_DATA, and
  * *Count says how many are needed. Addresses may be NULL when *Count is 0.
  */
-BOOL LintunGetAddresses(WINTUN_ADAPTER_HANDLE Adapter, LINTUN_IP_ADDRESS *Addresses,
-                        DWORD *Count);
+typedef BOOL(LINTUN_GET_ADDRESSES_FUNC)(WINTUN_ADAPTER_HANDLE Adapter,
+                                        LINTUN_IP_ADDRESS *Addresses, DWORD *Count);
 
 /*
  * LintunGetMtu / LintunSetMtu - the interface MTU. Set accepts 68 to 65535;
  * below 1280 while the adapter has IPv6 enabled is ERROR_INVALID_PARAMETER
  * with a log line saying IPv6 needs 1280.
  */
-BOOL LintunGetMtu(WINTUN_ADAPTER_HANDLE Adapter, DWORD *Mtu);
-BOOL LintunSetMtu(WINTUN_ADAPTER_HANDLE Adapter, DWORD Mtu);
+typedef BOOL(LINTUN_GET_MTU_FUNC)(WINTUN_ADAPTER_HANDLE Adapter, DWORD *Mtu);
+typedef BOOL(LINTUN_SET_MTU_FUNC)(WINTUN_ADAPTER_HANDLE Adapter, DWORD Mtu);
 
 /*
  * LintunSetLinkUp / LintunGetLinkState - administrative state (IFF_UP).
@@ -589,8 +647,8 @@ BOOL LintunSetMtu(WINTUN_ADAPTER_HANDLE Adapter, DWORD Mtu);
  * not NULL, *Running to whether the link is up with carrier (a session
  * runs).
  */
-BOOL LintunSetLinkUp(WINTUN_ADAPTER_HANDLE Adapter, BOOL Up);
-BOOL LintunGetLinkState(WINTUN_ADAPTER_HANDLE Adapter, BOOL *Up, BOOL *Running);
+typedef BOOL(LINTUN_SET_LINK_UP_FUNC)(WINTUN_ADAPTER_HANDLE Adapter, BOOL Up);
+typedef BOOL(LINTUN_GET_LINK_STATE_FUNC)(WINTUN_ADAPTER_HANDLE Adapter, BOOL *Up, BOOL *Running);
 
 /* A route through the adapter. */
 typedef struct _LINTUN_ROUTE {
@@ -605,17 +663,19 @@ typedef struct _LINTUN_ROUTE {
  * ERROR_INVALID_PARAMETER. Delete matches destination and metric (a metric
  * of 0 matches any); ERROR_NOT_FOUND when there is no such route.
  */
-BOOL LintunAddRoute(WINTUN_ADAPTER_HANDLE Adapter, const LINTUN_ROUTE *Route);
-BOOL LintunDeleteRoute(WINTUN_ADAPTER_HANDLE Adapter, const LINTUN_ROUTE *Route);
+typedef BOOL(LINTUN_ADD_ROUTE_FUNC)(WINTUN_ADAPTER_HANDLE Adapter, const LINTUN_ROUTE *Route);
+typedef BOOL(LINTUN_DELETE_ROUTE_FUNC)(WINTUN_ADAPTER_HANDLE Adapter, const LINTUN_ROUTE *Route);
 /*
  * LintunGetRoutes - the main table's routes through the adapter, both
  * families; *Count as for LintunGetAddresses (ERROR_MORE_DATA when short).
  */
-BOOL LintunGetRoutes(WINTUN_ADAPTER_HANDLE Adapter, LINTUN_ROUTE *Routes, DWORD *Count);
+typedef BOOL(LINTUN_GET_ROUTES_FUNC)(WINTUN_ADAPTER_HANDLE Adapter, LINTUN_ROUTE *Routes,
+                                     DWORD *Count);
 
 /*
  * Called by LintunEnumAdapters() for each adapter of this library; return
- * TRUE to go on, FALSE to stop. Info is valid during the call only.
+ * TRUE to go on, FALSE to stop. Info is valid during the call only. (A
+ * function type: the parameter below is a pointer to one.)
  */
 typedef BOOL(LINTUN_ENUM_CALLBACK)(const LINTUN_ADAPTER_INFO *Info, LPARAM Param);
 
@@ -626,7 +686,27 @@ typedef BOOL(LINTUN_ENUM_CALLBACK)(const LINTUN_ADAPTER_INFO *Info, LPARAM Param
  * with ERROR_INVALID_PARAMETER (Callback NULL), ERROR_NOT_ENOUGH_MEMORY or
  * ERROR_GEN_FAILURE.
  */
-BOOL LintunEnumAdapters(LINTUN_ENUM_CALLBACK *Callback, LPARAM Param);
+typedef BOOL(LINTUN_ENUM_ADAPTERS_FUNC)(LINTUN_ENUM_CALLBACK *Callback, LPARAM Param);
+
+#ifndef LINTUN_DYNAMIC
+LINTUN_GET_READ_WAIT_FD_FUNC LintunGetReadWaitFd;
+LINTUN_START_SESSION_EX_FUNC LintunStartSessionEx;
+LINTUN_GET_SESSION_STATS_FUNC LintunGetSessionStats;
+LINTUN_GET_ADAPTER_INFO_FUNC LintunGetAdapterInfo;
+LINTUN_SET_ADAPTER_OWNER_FUNC LintunSetAdapterOwner;
+LINTUN_PARSE_ADDRESS_FUNC LintunParseAddress;
+LINTUN_FORMAT_ADDRESS_FUNC LintunFormatAddress;
+LINTUN_ADD_ADDRESS_FUNC LintunAddAddress;
+LINTUN_DELETE_ADDRESS_FUNC LintunDeleteAddress;
+LINTUN_GET_ADDRESSES_FUNC LintunGetAddresses;
+LINTUN_GET_MTU_FUNC LintunGetMtu;
+LINTUN_SET_MTU_FUNC LintunSetMtu;
+LINTUN_SET_LINK_UP_FUNC LintunSetLinkUp;
+LINTUN_GET_LINK_STATE_FUNC LintunGetLinkState;
+LINTUN_ADD_ROUTE_FUNC LintunAddRoute;
+LINTUN_DELETE_ROUTE_FUNC LintunDeleteRoute;
+LINTUN_GET_ROUTES_FUNC LintunGetRoutes;
+LINTUN_ENUM_ADAPTERS_FUNC LintunEnumAdapters;
 #endif /* !LINTUN_DYNAMIC */
 
 /* ---------------------------------------------------------------------

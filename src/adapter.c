@@ -18,6 +18,22 @@
  * binds the abstract unix socket "\0lintun/{GUID}" in the adapter's network
  * namespace; the kernel releases it when the creator dies, so "can this name
  * be bound?" tells anyone whether the creator is alive (orphan detection).
+ *
+ * Handles and sessions. As in Wintun, a session does not belong to the
+ * handle it was started from: WintunCloseAdapter never ends one. Closing the
+ * creating handle deletes the interface, and the kernel then fails the
+ * session's queue, which the session reports as ERROR_HANDLE_EOF; the
+ * session's rings stay until WintunEndSession. The adapter object is
+ * reference-counted so that what a session uses of it (the creator's queue
+ * descriptor, the namespace, the GUID) outlives the handle. This module does
+ * not know sessions; they call into it.
+ *
+ * Text limits. Wintun counts Name and TunnelType in UTF-16 units: a Name of
+ * 128 or more fails with ERROR_BUFFER_OVERFLOW (NciSetAdapterName), and so
+ * does a TunnelType of more than 128 ("%s Tunnel" must fit MAX_ADAPTER_NAME
+ * + 8), checked first. The kernel stores less: an alternative name holds
+ * NAME_MAX_BYTES of UTF-8, the alias 255 bytes in all; a TunnelType whose
+ * UTF-8 does not fit TYPE_MAX_BYTES is kept cut, ending in U+2026.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -38,13 +54,27 @@
 #include "handle.h"
 #include "log.h"
 #include "netlink.h"
-#include "session.h"
 #include "text.h"
 
 #define TUN_FLAGS (IFF_TUN | IFF_NO_PI | IFF_VNET_HDR | IFF_MULTI_QUEUE)
 #define ALIAS_PREFIX "lintun "
-#define TYPE_MAX_BYTES 200
-#define NAME_MAX_BYTES 127
+/* 255 bytes of alias, less "lintun ", the GUID, " <pid> " (7 digits) and " Tunnel". */
+#define TYPE_MAX_BYTES 194
+#define NAME_MAX_BYTES 127  /* an alternative name: ALTIFNAMSIZ - 1 */
+#define ELLIPSIS_UTF8 "\xe2\x80\xa6"
+
+static atomic_uint removals;
+
+unsigned int adapter_removals(void)
+{
+    return atomic_load_explicit(&removals, memory_order_acquire);
+}
+
+/* An interface of ours was deleted: sessions of this process look at once. */
+static void count_removal(void)
+{
+    atomic_fetch_add_explicit(&removals, 1, memory_order_release);
+}
 
 /* ------------------------------------------------------------------------
  * Network namespaces
@@ -173,6 +203,27 @@ static int guid_random(GUID *g)
     return 0;
 }
 
+/*
+ * The tunnel type kept in an alias, into out_chars WCHARs: a type longer
+ * than that (128 characters do not fit LINTUN_ADAPTER_INFO) is cut and ends
+ * in U+2026. 0 or -EINVAL.
+ */
+static int type_from_utf8(const char *in, WCHAR *out, size_t out_chars)
+{
+    WCHAR all[TYPE_MAX_BYTES + 1];
+    if (text_from_utf8(in, all, sizeof(all) / sizeof(all[0])) < 0)
+        return -EINVAL;
+    size_t n = wcslen(all);
+    if (n < out_chars) {
+        wmemcpy(out, all, n + 1);
+        return 0;
+    }
+    wmemcpy(out, all, out_chars - 2);
+    out[out_chars - 2] = 0x2026;
+    out[out_chars - 1] = 0;
+    return 0;
+}
+
 int adapter_parse_alias_pid(const char *alias, GUID *guid, char guid_text[39], WCHAR *type,
                             size_t type_len, DWORD *pid)
 {
@@ -193,12 +244,12 @@ int adapter_parse_alias_pid(const char *alias, GUID *guid, char guid_text[39], W
     rest++;
     size_t tlen = strlen(rest);
     const size_t slen = sizeof(" Tunnel") - 1;
-    if (tlen <= slen || strcmp(rest + tlen - slen, " Tunnel") != 0)
+    if (tlen < slen || strcmp(rest + tlen - slen, " Tunnel") != 0)
         return -EINVAL;
     char tbuf[256];
     memcpy(tbuf, rest, tlen - slen);
     tbuf[tlen - slen] = 0;
-    if (type && text_from_utf8(tbuf, type, type_len) < 0)
+    if (type && type_from_utf8(tbuf, type, type_len) < 0)
         return -EINVAL;
     if (guid)
         *guid = parsed;
@@ -245,21 +296,35 @@ static struct adapter *adapter_new(void)
     if (!a)
         return NULL;
     a->magic = ADAPTER_MAGIC;
+    atomic_init(&a->refs, 1);
     a->tun_fd = a->owner_sock = a->netns_fd = -1;
-    pthread_mutex_init(&a->lock, NULL);
     return a;
+}
+
+static void close_owner_sock(struct adapter *a)
+{
+    if (a->owner_sock >= 0)
+        close(a->owner_sock);
+    a->owner_sock = -1;
 }
 
 static void adapter_free(struct adapter *a)
 {
     if (a->tun_fd >= 0)
         close(a->tun_fd);
-    if (a->owner_sock >= 0)
-        close(a->owner_sock);
+    close_owner_sock(a);
     if (a->netns_fd >= 0)
         close(a->netns_fd);
     a->magic = HANDLE_DEAD;
     handle_retire(a);
+}
+
+void adapter_hold(struct adapter *a) { atomic_fetch_add(&a->refs, 1); }
+
+void adapter_release(struct adapter *a)
+{
+    if (atomic_fetch_sub(&a->refs, 1) == 1)
+        adapter_free(a);
 }
 
 /* ------------------------------------------------------------------------
@@ -321,6 +386,7 @@ static int lookup_and_sweep(struct nl_sock *nl, struct lookup *q, int *failed)
             log_msg(WINTUN_LOG_WARN, "Failed to remove orphaned adapter (index %d): %s",
                     q->orphans[i], strerror(-e));
         } else {
+            count_removal();
             log_msg(WINTUN_LOG_INFO, "Removed orphaned adapter (index %d)", q->orphans[i]);
         }
     }
@@ -333,21 +399,45 @@ static int lookup_and_sweep(struct nl_sock *nl, struct lookup *q, int *failed)
 
 struct create_args {
     char name[NAME_MAX_BYTES + 1];
-    char type[TYPE_MAX_BYTES + 1];
+    char type[TYPE_MAX_BYTES + 1]; /* cut to fit the alias */
 };
 
+/* Copy a UTF-8 tunnel type, cut at a character boundary with U+2026 if needed. */
+static void type_cut(const char *in, char out[TYPE_MAX_BYTES + 1])
+{
+    size_t n = strlen(in);
+    if (n > TYPE_MAX_BYTES) {
+        n = TYPE_MAX_BYTES - (sizeof(ELLIPSIS_UTF8) - 1);
+        while (n > 0 && ((unsigned char)in[n] & 0xc0) == 0x80)
+            n--; /* never cut a character in two */
+    }
+    memcpy(out, in, n);
+    out[n] = 0;
+    if (n < strlen(in))
+        strcat(out, ELLIPSIS_UTF8);
+}
+
+/* Wintun's order: the tunnel type first (when it forms the description), then the name. */
 static int validate_names(const WCHAR *name, const WCHAR *type, struct create_args *c)
 {
-    int err = text_to_utf8(name, MAX_ADAPTER_NAME - 1, c->name, sizeof(c->name));
+    char full_type[4 * MAX_ADAPTER_NAME + 1];
+    int err = type && !type[0] ? (full_type[0] = 0, 0)
+                               : text_to_utf8(type, MAX_ADAPTER_NAME, full_type, sizeof(full_type));
+    if (err == -ENAMETOOLONG)
+        return fail(ERROR_BUFFER_OVERFLOW,
+                    "Tunnel type must be at most 128 characters (UTF-16 units)"), -1;
     if (err)
-        return fail_errno(ERROR_INVALID_PARAMETER, -err,
-                          "Adapter name must be 1 to 127 characters (127 bytes of UTF-8), "
-                          "without control characters"), -1;
-    err = text_to_utf8(type, MAX_ADAPTER_NAME - 1, c->type, sizeof(c->type));
+        return fail(ERROR_INVALID_PARAMETER,
+                    "Tunnel type must be valid text without control characters"), -1;
+    type_cut(full_type, c->type);
+    err = text_to_utf8(name, MAX_ADAPTER_NAME - 1, c->name, sizeof(c->name));
+    if (err == -ENAMETOOLONG)
+        return fail(ERROR_BUFFER_OVERFLOW, "Adapter name must be at most 127 characters "
+                    "(UTF-16 units) and 127 bytes of UTF-8"), -1;
     if (err)
-        return fail_errno(ERROR_INVALID_PARAMETER, -err,
-                          "Tunnel type must be 1 to 127 characters (200 bytes of UTF-8), "
-                          "without control characters"), -1;
+        return fail(ERROR_INVALID_PARAMETER,
+                    "Adapter name must be 1 or more characters of valid text, "
+                    "without control characters"), -1;
     return 0;
 }
 
@@ -492,7 +582,6 @@ LINTUN_EXPORT WINTUN_ADAPTER_HANDLE WintunCreateAdapter(const WCHAR *name, const
     }
     a->creator = true;
     wcsncpy(a->name, name, MAX_ADAPTER_NAME - 1);
-    wcsncpy(a->type, type, MAX_ADAPTER_NAME - 1);
     int err = requested ? (a->guid = *requested, 0) : guid_random(&a->guid);
     guid_format(&a->guid, a->guid_text);
     if (err) {
@@ -527,23 +616,30 @@ cleanup_adapter:;
 static int adapter_fill(struct adapter *a, const struct nl_link *link)
 {
     DWORD pid;
-    if (adapter_parse_alias_pid(link->alias, &a->guid, a->guid_text, a->type, MAX_ADAPTER_NAME,
-                                &pid) < 0)
+    if (adapter_parse_alias_pid(link->alias, &a->guid, a->guid_text, NULL, 0, &pid) < 0)
         return -EINVAL;
     a->ifindex = link->ifindex;
     return text_from_utf8(adapter_link_name(link), a->name, MAX_ADAPTER_NAME);
 }
 
+/* A name as UTF-8 for a log line; text that cannot be a name is marked so. */
+static const char *name_for_log(const WCHAR *name, char *buf, size_t size)
+{
+    return text_to_utf8(name, size / 4, buf, size) == 0 ? buf : "(a name no adapter can have)";
+}
+
 LINTUN_EXPORT WINTUN_ADAPTER_HANDLE WintunOpenAdapter(const WCHAR *name)
 {
-    char utf8[NAME_MAX_BYTES + 1];
-    int err = text_to_utf8(name, MAX_ADAPTER_NAME - 1, utf8, sizeof(utf8));
-    if (err) {
-        fail_errno(ERROR_INVALID_PARAMETER, -err, "Invalid adapter name");
+    if (!name) {
+        fail(ERROR_INVALID_PARAMETER, "WintunOpenAdapter: Name is NULL");
         return NULL;
     }
+    /* As in Wintun, the name is not validated: one that no adapter can have
+     * (empty, too long, not valid text) is simply not found. */
+    char utf8[4 * MAX_ADAPTER_NAME + 1];
+    name_for_log(name, utf8, sizeof(utf8));
     struct nl_sock *nl;
-    err = nl_open(&nl);
+    int err = nl_open(&nl);
     if (err) {
         fail_sys(-err, "Failed to open a netlink socket");
         return NULL;
@@ -556,7 +652,7 @@ LINTUN_EXPORT WINTUN_ADAPTER_HANDLE WintunOpenAdapter(const WCHAR *name)
         return NULL;
     }
     if (!q.hit) {
-        fail(ERROR_NOT_FOUND, "No adapter named \"%s\"", utf8);
+        fail(ERROR_NOT_FOUND, "Failed to find an adapter named \"%s\"", utf8);
         return NULL;
     }
     struct adapter *a = adapter_new();
@@ -582,7 +678,11 @@ int adapter_delete_link(const struct adapter *a)
         return err;
     err = nl_link_del(nl, a->ifindex);
     nl_close(nl);
-    return err == -ENODEV ? 0 : err;
+    if (err == -ENODEV)
+        err = 0;
+    if (!err)
+        count_removal();
+    return err;
 }
 
 LINTUN_EXPORT void WintunCloseAdapter(WINTUN_ADAPTER_HANDLE handle)
@@ -596,17 +696,19 @@ LINTUN_EXPORT void WintunCloseAdapter(WINTUN_ADAPTER_HANDLE handle)
         set_last_error(saved);
         return;
     }
-    if (a->session) {
-        log_msg(WINTUN_LOG_WARN, "WintunCloseAdapter: ending the session still running on it");
-        WintunEndSession((WINTUN_SESSION_HANDLE)a->session);
-    }
+    /* The handle ends now. A session started from it is left alone: it holds
+     * its own reference, and sees ERROR_HANDLE_EOF once the interface is gone. */
+    a->magic = HANDLE_DEAD;
     if (a->creator) {
         int err = adapter_delete_link(a);
         if (err)
             log_msg(WINTUN_LOG_WARN, "Failed to delete interface (index %d): %s", a->ifindex,
                     strerror(-err));
+        /* The adapter is gone: its GUID is free again at once, even while a
+         * session still holds the queue descriptor. */
+        close_owner_sock(a);
     }
-    adapter_free(a);
+    adapter_release(a);
     set_last_error(saved);
 }
 

@@ -3,29 +3,34 @@
 #ifndef LINTUN_ADAPTER_H
 #define LINTUN_ADAPTER_H
 
-#include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include "wintun.h"
 
-struct netlink;
 struct nl_sock;
-struct session;
 
 #define ADAPTER_MAGIC 0x4c544150u /* "LTAP" */
 
+/*
+ * An adapter handle, and what sessions started from it keep using. As in
+ * Wintun, a session does not belong to the handle: WintunCloseAdapter ends
+ * the handle (magic) at once, but the object lives on while a session holds
+ * a reference (adapter_hold), so the session's descriptors and names stay
+ * valid until WintunEndSession. Sessions call into this module; this module
+ * never calls into sessions.
+ */
 struct adapter {
-    uint32_t magic;
+    uint32_t magic;        /* ADAPTER_MAGIC while the handle is open */
+    atomic_uint refs;      /* the open handle's, plus one per session */
     bool creator;          /* from WintunCreateAdapter: closing removes it */
     int tun_fd;            /* creator: its queue, detached while no session; else -1 */
     int netns_fd;          /* the adapter's network namespace */
-    int owner_sock;        /* creator: listening "\0lintun/{GUID}" socket; else -1 */
+    int owner_sock;        /* creator: bound "\0lintun/{GUID}" socket until closed; else -1 */
     int ifindex;
     GUID guid;
     char guid_text[39];    /* "{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}" */
     WCHAR name[MAX_ADAPTER_NAME];
-    WCHAR type[MAX_ADAPTER_NAME];
-    pthread_mutex_t lock;  /* guards session */
-    struct session *session;
 };
 
 /*
@@ -33,6 +38,21 @@ struct adapter {
  * (NULL, or a closed handle still recognisable as one) and logging.
  */
 struct adapter *adapter_get(WINTUN_ADAPTER_HANDLE handle, const char *caller);
+
+/*
+ * A session takes a reference when it starts and gives it back when it ends;
+ * the last reference (handle closed, every session ended) frees the adapter
+ * and closes its descriptors.
+ */
+void adapter_hold(struct adapter *a);
+void adapter_release(struct adapter *a);
+
+/*
+ * How many interfaces this process has deleted so far (closing a creating
+ * handle, an exited creator's adapter). A session that sees the count move
+ * looks at its queue at once instead of waiting for its periodic check.
+ */
+unsigned int adapter_removals(void);
 
 /*
  * Run with the calling thread in the adapter's network namespace: ns_enter
@@ -45,7 +65,7 @@ void adapter_ns_leave(int saved);
 /* A netlink socket in the adapter's namespace; 0 or -errno. */
 int adapter_nl_open(const struct adapter *a, struct nl_sock **out);
 
-/* "\0lintun/{GUID}" and "\0lintun/{GUID}/session" abstract socket names. */
+/* "\0lintun/{GUID}" and "\0lintun/{GUID}/session/<ifindex>" abstract socket names. */
 int adapter_bind_abstract(const char *guid_text, const char *suffix, int type);
 int adapter_connect_abstract(const char *guid_text, const char *suffix);
 
@@ -67,7 +87,11 @@ int adapter_delete_link(const struct adapter *a);
 /* Is the creating process still alive (its abstract name still bound)? */
 bool adapter_creator_alive(const struct adapter *a);
 
-/* UTF-32 <-> UTF-8; 0 or -EINVAL (invalid code points, control chars) / -ENAMETOOLONG. */
+/*
+ * UTF-32 <-> UTF-8; 0 or -EINVAL (NULL or empty, invalid code points,
+ * control chars) / -ENAMETOOLONG (more than max_chars UTF-16 units, as
+ * Wintun counts, or more than out_size - 1 bytes).
+ */
 int text_to_utf8(const WCHAR *in, size_t max_chars, char *out, size_t out_size);
 int text_from_utf8(const char *in, WCHAR *out, size_t out_chars);
 

@@ -25,7 +25,10 @@ void log_msg(WINTUN_LOGGER_LEVEL level, const char *fmt, ...)
  */
 DWORD fail_errno(DWORD code, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/* Log "<what>" at WINTUN_LOG_ERR and set the last error to code. Returns code. */
+/*
+ * Log "<what>: <Windows text of code> (Code 0x%08X)" at WINTUN_LOG_ERR (as
+ * Wintun's LOG_ERROR lines read) and set the last error to code. Returns code.
+ */
 DWORD fail(DWORD code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /*

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <net/if.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -166,12 +167,20 @@ static int carrier_on(struct session *s, struct adapter *a, struct nl_sock *nl)
     return 0;
 }
 
+/*
+ * One session per adapter, across processes: "\0lintun/{GUID}/session/<ifindex>".
+ * The interface index is part of the name because a session outlives its
+ * adapter's removal (until WintunEndSession): a new adapter with the same
+ * GUID is a new interface, and takes a session of its own, as in Wintun.
+ */
 static int lock_session(struct session *s, struct adapter *a)
 {
+    char suffix[32];
+    snprintf(suffix, sizeof(suffix), "/session/%d", a->ifindex);
     int saved, err = adapter_ns_enter(a, &saved);
     if (err)
         return err;
-    s->lock_fd = adapter_bind_abstract(a->guid_text, "/session", SOCK_DGRAM);
+    s->lock_fd = adapter_bind_abstract(a->guid_text, suffix, SOCK_DGRAM);
     adapter_ns_leave(saved);
     return s->lock_fd < 0 ? s->lock_fd : 0;
 }
@@ -241,6 +250,7 @@ static struct session *session_new(struct adapter *a, DWORD flags)
     s->event.magic = EVENT_MAGIC;
     s->event.session = s;
     s->adapter = a;
+    adapter_hold(a); /* the adapter outlives its handle while the session runs */
     s->flags = flags;
     s->tun_fd = s->event_fd = s->epoll_fd = s->creator_fd = s->lock_fd = -1;
     pthread_mutex_init(&s->rx_lock, NULL);
@@ -277,6 +287,7 @@ static void session_free(struct session *s)
     writer_free(&s->w);
     s->magic = HANDLE_DEAD;
     s->event.magic = HANDLE_DEAD;
+    adapter_release(s->adapter);
     handle_retire(s);
 }
 
@@ -314,8 +325,6 @@ static int open_queue(struct session *s, struct adapter *a, struct nl_sock *nl)
 static int session_open(struct session *s, struct adapter *a, DWORD capacity)
 {
     int err;
-    if ((err = lock_session(s, a)) < 0)
-        return start_error(err, a, "Failed to lock the session"), err;
     /* One netlink socket, in the adapter's namespace, serves the whole start. */
     struct nl_sock *nl;
     if ((err = adapter_nl_open(a, &nl)) < 0)
@@ -341,42 +350,42 @@ LINTUN_EXPORT WINTUN_SESSION_HANDLE LintunStartSessionEx(WINTUN_ADAPTER_HANDLE h
     struct adapter *a = adapter_get(handle, __func__);
     if (!a)
         return NULL;
+    struct session *s = session_new(a, env_flags(flags));
+    if (!s) {
+        fail(ERROR_NOT_ENOUGH_MEMORY, "Failed to allocate a session");
+        return NULL;
+    }
+    /* As in Wintun's driver, "a session already runs" comes before the
+     * capacity check. The lock is an abstract socket, so it holds across
+     * processes and handles alike. */
+    int err = lock_session(s, a);
+    if (err) {
+        start_error(err, a, "Failed to lock the session");
+        goto cleanup_session;
+    }
     if (capacity < WINTUN_MIN_RING_CAPACITY || capacity > WINTUN_MAX_RING_CAPACITY ||
         (capacity & (capacity - 1))) {
         fail(ERROR_INVALID_PARAMETER,
              "Ring capacity 0x%x must be a power of two from 0x%x to 0x%x", capacity,
              WINTUN_MIN_RING_CAPACITY, WINTUN_MAX_RING_CAPACITY);
-        return NULL;
+        goto cleanup_session;
     }
     if ((flags & ~(DWORD)KNOWN_FLAGS) || (flags & IO_FLAGS) == IO_FLAGS) {
         fail(ERROR_INVALID_PARAMETER, "Unknown session flags 0x%x", flags);
-        return NULL;
+        goto cleanup_session;
     }
-    pthread_mutex_lock(&a->lock);
-    struct session *s = NULL;
-    if (a->session) {
-        fail(ERROR_ALREADY_INITIALIZED, "A session already runs on \"%ls\"", a->name);
-        goto out;
-    }
-    s = session_new(a, env_flags(flags));
-    if (!s) {
-        fail(ERROR_NOT_ENOUGH_MEMORY, "Failed to allocate a session");
-        goto out;
-    }
-    if (session_open(s, a, capacity) < 0) {
-        DWORD code = get_last_error();
-        session_free(s);
-        set_last_error(code);
-        s = NULL;
-        goto out;
-    }
-    a->session = s;
-    log_msg(WINTUN_LOG_INFO, "Session started on \"%ls\" (offload 0x%x%s; reads and writes %s)", a->name,
-            s->offload, s->coalesce ? ", coalescing sends" : "",
+    if (session_open(s, a, capacity) < 0)
+        goto cleanup_session;
+    log_msg(WINTUN_LOG_INFO, "Session started on \"%ls\" (offload 0x%x%s; reads and writes %s)",
+            a->name, s->offload, s->coalesce ? ", coalescing sends" : "",
             writer_batched(&s->w) ? "batched through io_uring" : "one system call each");
-out:
-    pthread_mutex_unlock(&a->lock);
     return (WINTUN_SESSION_HANDLE)s;
+
+cleanup_session:;
+    DWORD code = get_last_error();
+    session_free(s);
+    set_last_error(code);
+    return NULL;
 }
 
 LINTUN_EXPORT WINTUN_SESSION_HANDLE WintunStartSession(WINTUN_ADAPTER_HANDLE adapter,
@@ -394,6 +403,44 @@ void session_wake(struct session *s)
     uint64_t one = 1;
     if (write(s->event_fd, &one, sizeof(one)) < 0 && errno != EAGAIN)
         log_msg(WINTUN_LOG_WARN, "Failed to signal the read-wait event: %s", strerror(errno));
+}
+
+static uint64_t coarse_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * A deleted interface fails the queue: poll reports POLLERR (asked for or
+ * not) and read and write return EBADFD. Wintun's driver ends the rings when
+ * the adapter goes, so its next WintunAllocateSendPacket fails; here a
+ * session that only sends would learn of it only when a write failed, one
+ * packet too late, so allocations look, cheaply (session.h).
+ */
+#define GONE_CHECK_NS 10000000ull
+
+bool session_gone(struct session *s)
+{
+    if (atomic_load_explicit(&s->eof, memory_order_relaxed))
+        return true;
+    unsigned int removals = adapter_removals();
+    uint64_t now = coarse_ns();
+    if (removals == atomic_load_explicit(&s->removals_seen, memory_order_relaxed) &&
+        now - atomic_load_explicit(&s->gone_check_ns, memory_order_relaxed) < GONE_CHECK_NS)
+        return false;
+    atomic_store_explicit(&s->removals_seen, removals, memory_order_relaxed);
+    atomic_store_explicit(&s->gone_check_ns, now, memory_order_relaxed);
+    /* poll() skips a negative descriptor: creator_fd is -1 in the creator. */
+    struct pollfd p[2] = {{.fd = s->tun_fd}, {.fd = s->creator_fd, .events = POLLIN}};
+    if (poll(p, 2, 0) > 0) {
+        if (p[0].revents & (POLLERR | POLLHUP | POLLNVAL))
+            session_set_eof(s);
+        if (p[1].revents)
+            session_check_creator(s, true);
+    }
+    return atomic_load(&s->eof);
 }
 
 void session_set_eof(struct session *s)
@@ -419,15 +466,12 @@ LINTUN_EXPORT void WintunEndSession(WINTUN_SESSION_HANDLE handle)
     for (int i = 0; i < 2000 && atomic_load(&s->waiters) > 0; i++)
         usleep(500);
     tx_unhold(s);
-    pthread_mutex_lock(&s->adapter->lock);
     pthread_mutex_lock(&s->rx_lock);
     pthread_mutex_lock(&s->tx_lock);
     tx_flush_held(s);
     s->magic = HANDLE_DEAD;
     pthread_mutex_unlock(&s->tx_lock);
     pthread_mutex_unlock(&s->rx_lock);
-    s->adapter->session = NULL;
-    pthread_mutex_unlock(&s->adapter->lock);
     session_free(s);
 out:
     set_last_error(saved);
@@ -485,6 +529,8 @@ static void after_wake(struct session *s, const struct pollfd *p, int n)
             log_msg(WINTUN_LOG_WARN, "Failed to reset the read-wait event: %s", strerror(errno));
         if (p[i].fd == s->creator_fd)
             session_check_creator(s, true);
+        if (p[i].fd == s->tun_fd && (p[i].revents & POLLERR))
+            session_set_eof(s); /* the interface is gone: the event stays signalled */
     }
 }
 

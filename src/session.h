@@ -32,15 +32,15 @@
  *     one spurious wake-up (the queue polled while the ring is full) or none
  *     (the release that unblocks also fires the eventfd). eof, ending and
  *     waiters are atomics read without locks.
- *   Lock order: adapter->lock, then rx_lock, then tx_lock, then the held
- *     list's lock (tx.c). The flusher takes the held-list lock first and only
- *     try-locks tx_lock, so it never waits in the other order.
+ *   Lock order: rx_lock, then tx_lock, then the held list's lock (tx.c).
+ *     The flusher takes the held-list lock first and only try-locks
+ *     tx_lock, so it never waits in the other order.
  * Descriptors: tun_fd (the queue), event_fd (an eventfd that wakes waiters:
  * session ending, the adapter gone, ring space freed, packets stored for
  * other waiters), creator_fd (pidfd of the creating process when that is
- * another process), lock_fd (the bound "\0lintun/{GUID}/session" socket that
- * makes the session the only one), epoll_fd (tun_fd + event_fd + creator_fd,
- * made on the first LintunGetReadWaitFd; -1 until then, and
+ * another process), lock_fd (the bound "\0lintun/{GUID}/session/<ifindex>"
+ * socket that makes the session the only one), epoll_fd (tun_fd + event_fd
+ * + creator_fd, made on the first LintunGetReadWaitFd; -1 until then, and
  * WaitForSingleObject polls the three descriptors itself).
  */
 #ifndef LINTUN_SESSION_H
@@ -106,6 +106,8 @@ struct session {
     atomic_int waiters;
     _Atomic uint64_t check_ns; /* when the creator was last checked */
     atomic_bool creator_gone;  /* set once, by the thread that saw it */
+    _Atomic uint64_t gone_check_ns; /* when session_gone last polled the queue */
+    atomic_uint removals_seen;      /* adapter_removals() at that time */
 
     /* The receive half: written by receiving threads. */
     _Alignas(SESSION_CACHE_LINE) pthread_mutex_t rx_lock;
@@ -143,6 +145,14 @@ struct session {
 
 /* The session behind a handle, or NULL with ERROR_INVALID_HANDLE set. */
 struct session *session_get(WINTUN_SESSION_HANDLE handle, const char *caller);
+
+/*
+ * Is the adapter gone (the session at end of file)? Without a system call
+ * on most calls: the queue is polled when this process has deleted an
+ * interface since the last look, and otherwise at most every 10 ms, so a
+ * session that only sends sees a deleted interface within that. No locks.
+ */
+bool session_gone(struct session *s);
 
 /* rx.c */
 /* Store what the queue has into the ring; 0 or -errno (-EBADFD: adapter gone). */

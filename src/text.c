@@ -47,15 +47,27 @@ int text_encode_utf8(const WCHAR *in, char *out, size_t out_size)
     return 0;
 }
 
+/*
+ * Wintun counts names in UTF-16 units (WCHAR is 2 bytes there): a character
+ * above U+FFFF counts twice. The length is checked before the text, as
+ * Wintun's length check comes before anything looks at the characters.
+ */
+static size_t utf16_units(const WCHAR *in)
+{
+    size_t units = 0;
+    for (; *in; in++)
+        units += (uint32_t)*in > 0xffff && (uint32_t)*in <= 0x10ffff ? 2 : 1;
+    return units;
+}
+
 int text_to_utf8(const WCHAR *in, size_t max_chars, char *out, size_t out_size)
 {
-    size_t chars = 0;
     if (!in || !*in)
         return -EINVAL;
+    if (utf16_units(in) > max_chars)
+        return -ENAMETOOLONG;
     for (const WCHAR *p = in; *p; p++) {
         uint32_t c = (uint32_t)*p;
-        if (++chars > max_chars)
-            return -ENAMETOOLONG;
         if (c < 0x20 || (c >= 0x7f && c < 0xa0))
             return -EINVAL;
     }
@@ -103,12 +115,18 @@ static pthread_once_t utf8_once = PTHREAD_ONCE_INIT;
 
 static void utf8_locale_init(void) { utf8_locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0); }
 
+locale_t text_utf8_locale(void)
+{
+    pthread_once(&utf8_once, utf8_locale_init);
+    return utf8_locale;
+}
+
 static wint_t fold(wint_t c)
 {
     if (c < 0x80)
         return (c >= 'A' && c <= 'Z') ? c + 32 : c;
-    pthread_once(&utf8_once, utf8_locale_init);
-    return utf8_locale ? towlower_l(c, utf8_locale) : c;
+    locale_t l = text_utf8_locale();
+    return l ? towlower_l(c, l) : c;
 }
 
 bool text_equal_nocase(const WCHAR *a, const WCHAR *b)

@@ -3,6 +3,7 @@
 #ifndef LINTUN_TEXT_H
 #define LINTUN_TEXT_H
 
+#include <locale.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include "wintun.h"
@@ -26,6 +27,8 @@ int text_from_utf8(const char *in, WCHAR *out, size_t out_chars);
  * U+10FFFF). *p must point before a NUL terminator.
  */
 int32_t text_utf8_next(const unsigned char **p);
+/* The C.UTF-8 locale (LC_CTYPE only), or (locale_t)0 when it is missing. */
+locale_t text_utf8_locale(void);
 /* Case-insensitive equality of two names (Unicode simple lower-casing). */
 bool text_equal_nocase(const WCHAR *a, const WCHAR *b);
 /* Is s (UTF-8) usable as a Linux interface name as it is? */

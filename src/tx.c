@@ -358,13 +358,16 @@ LINTUN_EXPORT BYTE *WintunAllocateSendPacket(WINTUN_SESSION_HANDLE handle, DWORD
     struct session *s = session_get(handle, __func__);
     if (!s)
         return NULL;
-    if (size == 0 || size > WINTUN_MAX_IP_PACKET_SIZE) {
-        fail(ERROR_INVALID_PARAMETER, "WintunAllocateSendPacket: size %u is not 1 to %u", size,
-             WINTUN_MAX_IP_PACKET_SIZE);
+    /* As in Wintun, the end of the adapter is reported first. */
+    if (session_gone(s)) {
+        set_last_error(ERROR_HANDLE_EOF);
         return NULL;
     }
-    if (atomic_load(&s->eof)) {
-        set_last_error(ERROR_HANDLE_EOF);
+    /* Size 0 is allowed, as in Wintun: the slot is sent and then dropped as
+     * too short, and counted (TxDroppedInvalid). */
+    if (size > WINTUN_MAX_IP_PACKET_SIZE) {
+        fail(ERROR_INVALID_PARAMETER, "WintunAllocateSendPacket: size %u is above %u", size,
+             WINTUN_MAX_IP_PACKET_SIZE);
         return NULL;
     }
     pthread_mutex_lock(&s->tx_lock);
@@ -376,11 +379,6 @@ LINTUN_EXPORT BYTE *WintunAllocateSendPacket(WINTUN_SESSION_HANDLE handle, DWORD
         set_last_error(ERROR_BUFFER_OVERFLOW);
     }
     pthread_mutex_unlock(&s->tx_lock);
-    if (!p && s->creator_fd >= 0) {
-        pthread_mutex_lock(&s->rx_lock);
-        session_check_creator(s, false);
-        pthread_mutex_unlock(&s->rx_lock);
-    }
     return p;
 }
 

@@ -170,11 +170,13 @@ def test_duplicate_name(dev):
     assert "exists" in str(e.value)
 
 
-@pytest.mark.parametrize("name", ["", "a\nb", "x" * 200])
-def test_bad_name(name):
+@pytest.mark.parametrize("name,code", [("", wintun.ERROR_INVALID_PARAMETER),
+                                       ("a\nb", wintun.ERROR_INVALID_PARAMETER),
+                                       ("x" * 200, wintun.ERROR_BUFFER_OVERFLOW)])
+def test_bad_name(name, code):
     with pytest.raises(wintun.Error) as e:
         wintun.TunDevice(name, "pytest")
-    assert e.value.winerror == wintun.ERROR_INVALID_PARAMETER
+    assert e.value.winerror == code
 
 
 def test_context_manager_removes_adapter():

@@ -329,7 +329,8 @@ static PyObject *Device_write(Device *self, PyObject *packet)
     if (PyObject_GetBuffer(packet, &view, PyBUF_SIMPLE) < 0)
         return NULL;
     wt_begin_call();
-    /* Sizes the library refuses (0, above 0xFFFF) are its to report. */
+    /* Sizes the library refuses (above 0xFFFF) are its to report; an empty
+     * packet is sent and dropped as too short, as in Wintun. */
     DWORD n = view.len > WINTUN_MAX_IP_PACKET_SIZE ? WINTUN_MAX_IP_PACKET_SIZE + 1
                                                    : (DWORD)view.len;
     BYTE *q = WintunAllocateSendPacket(self->session, n);
@@ -341,7 +342,7 @@ static PyObject *Device_write(Device *self, PyObject *packet)
                                "the send ring is full; the packet was not sent");
         if (err == ERROR_INVALID_PARAMETER && !wt_have_captured()) {
             char what[128];
-            snprintf(what, sizeof(what), "packet size %zd is not from 1 to %u bytes", view.len,
+            snprintf(what, sizeof(what), "packet size %zd is above %u bytes", view.len,
                      WINTUN_MAX_IP_PACKET_SIZE);
             return wt_raise(self->st, err, what);
         }
