@@ -115,12 +115,13 @@ $(B)/lintun: $(wildcard tools/*.c) $(B)/liblintun.a
 tests-build: lib $(TEST_BINS) $(TOOL_BINS) $(EXAMPLE_BINS)
 .PHONY: tests-build
 
-# `make check`: install what is missing, build, run every test, then the whole
-# suite again under AddressSanitizer and UndefinedBehaviorSanitizer.
+# `make check`: install what is missing, build, compare the library's ABI
+# with abi/ (mk/abi.mk), run every test, then the whole suite again under
+# AddressSanitizer and UndefinedBehaviorSanitizer.
 check: deps-check
 	$(Q)$(MAKE) --no-print-directory check-only
 
-check-only: all tests-build
+check-only: all tests-build abi-check
 	$(Q)$(MAKE) --no-print-directory B=build-asan CFLAGS="-O1 -g -fno-omit-frame-pointer" \
 		SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" tests-build
 	$(Q)LINTUN_BUILD=$(B) LINTUN_ASAN_BUILD=build-asan sh tests/run.sh
