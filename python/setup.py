@@ -17,6 +17,7 @@ import shlex
 import subprocess
 
 from setuptools import Extension, setup
+from setuptools.command.build_ext import build_ext
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
@@ -57,10 +58,22 @@ def lintun_flags():
             "extra_link_args": ["-pthread"]}
 
 
+class BuildExt(build_ext):
+    """Finds liblintun when the extension is built, not for --version."""
+
+    def build_extensions(self):
+        flags = lintun_flags()
+        for ext in self.extensions:
+            for key, value in flags.items():
+                getattr(ext, key).extend(value)
+        super().build_extensions()
+
+
 os.chdir(HERE)
 setup(version=version(), packages=["wintun"], include_package_data=False,
       package_data={"wintun": ["py.typed", "_wintun.pyi"]},
+      cmdclass={"build_ext": BuildExt},
       ext_modules=[Extension("wintun._wintun", sorted(glob.glob("wintun/*.c")),
                              define_macros=[("_GNU_SOURCE", None)],
-                             extra_compile_args=["-std=gnu11", "-pthread", "-fvisibility=hidden"],
-                             **lintun_flags())])
+                             extra_compile_args=["-std=gnu11", "-pthread",
+                                                 "-fvisibility=hidden"])])
