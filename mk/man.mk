@@ -21,15 +21,12 @@ man: $(MAN_ALL)
 
 # scdoc turns hyphenation off before .TH, which turns it on again; function
 # names cut in two ("Wintun-\nCloseAdapter") read badly, so turn it off after.
-$(B)/man/%: man/%.scd include/wintun.h | man-tool
+$(B)/man/%: man/%.scd include/wintun.h
 	@mkdir -p $(@D)
-	$(call say,SCDOC,$@)sed '1s/"lintun [0-9][0-9.]*"/"lintun $(VERSION)"/' $< | $(SCDOC) > $@.tmp && \
-		sed -i '/^\.TH /a .nh' $@.tmp && mv $@.tmp $@
-
-.PHONY: man-tool
-man-tool:
 	@command -v $(SCDOC) >/dev/null 2>&1 || { \
 		echo "man: $(SCDOC) is missing: apt-get install scdoc (or make deps)" >&2; exit 1; }
+	$(call say,SCDOC,$@)sed '1s/"lintun [0-9][0-9.]*"/"lintun $(VERSION)"/' $< | $(SCDOC) > $@.tmp && \
+		sed -i '/^\.TH /a .nh' $@.tmp && mv $@.tmp $@
 
 # A link page is one line, ".so manN/TARGET.N", resolved by man from the top
 # of the manual tree.
