@@ -64,6 +64,9 @@ help:
 	@echo "make check      build and run every test (also under ASan/UBSan)"
 	@echo "make bench      benchmarks against the alternatives (QUICK=1 for a short run)"
 	@echo "make install    install (PREFIX=$(PREFIX), DESTDIR)"
+	@echo "make deb        Debian packages in build-deb/, checked by lintian (deb-check: also installed)"
+	@echo "make abi-check  compare the library's ABI with abi/ (part of make check)"
+	@echo "make symbols    add new exports to debian/liblintun0.symbols"
 
 # Dependencies are installed by the project's own script (apt-get as root on
 # Debian/Ubuntu; otherwise it prints the command to run). `make deps`,

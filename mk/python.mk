@@ -50,7 +50,7 @@ python-install:
 PY_BENCH_BINS := $(B)/bench/python_echo $(B)/bench/udpflood
 $(B)/bench/python_echo: bench/python_echo.c bench/bench.h bench/lintun-common.h $(B)/liblintun.a
 	@mkdir -p $(@D)
-	$(call say,CC,$<)$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -o $@ $< $(B)/liblintun.a $(LDLIBS_ALL)
+	$(call say,CC,$<)$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $< $(B)/liblintun.a $(LDLIBS_ALL)
 
 bench-python: lib python $(PY_BENCH_BINS)
 	$(Q)if [ "$$(id -u)" != 0 ]; then echo "bench-python: needs root (network namespace)" >&2; exit 1; fi
