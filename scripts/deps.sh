@@ -69,7 +69,7 @@ builddeps() {
         apt-get update -qq >/dev/null || true
         apt-get build-dep -y -qq --no-install-recommends ./ >/dev/null
     else
-        echo "deps: build dependencies missing; run as root: apt-get build-dep ./" >&2
+        echo "deps: build dependencies missing; run \`make deb-deps\` as root, or: apt-get build-dep ./" >&2
         exit 1
     fi
 }
@@ -78,7 +78,9 @@ export DEBIAN_FRONTEND=noninteractive
 [ -z "$missing" ] && { builddeps; exit 0; }
 cmd="apt-get install -y --no-install-recommends$missing"
 if [ $install = no ]; then
-    echo "deps: missing$missing; run \`make deps\` as root, or: apt-get update && $cmd" >&2
+    target=deps
+    [ "$mode" = deb ] && target=deb-deps
+    echo "deps: missing$missing; run \`make $target\` as root, or: apt-get update && $cmd" >&2
     exit 1
 elif [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "deps: installing$missing"
