@@ -1,11 +1,17 @@
 # SPDX-License-Identifier: MIT
 # lintun - the Wintun API on Linux. `make demo` runs the main job, `make check` the tests.
 
-VERSION_MAJOR := 0
-VERSION_MINOR := 14
-VERSION_PATCH := 0
-VERSION := $(VERSION_MAJOR).$(VERSION_MINOR).$(VERSION_PATCH)
-SONAME := liblintun.so.$(VERSION_MAJOR)
+# The release version is written once, in include/wintun.h.
+version_part = $(shell sed -n 's/^\#define LINTUN_VERSION_$(1) \([0-9][0-9]*\)$$/\1/p' include/wintun.h)
+VERSION := $(call version_part,MAJOR).$(call version_part,MINOR).$(call version_part,PATCH)
+ifneq ($(words $(subst ., ,$(VERSION))),3)
+$(error could not read LINTUN_VERSION_MAJOR/MINOR/PATCH from include/wintun.h)
+endif
+# The ABI, not the release: the soname's number and the symbol version node
+# (src/liblintun.map) change only when the ABI breaks, together with the
+# baseline in abi/ (README, "Changing the ABI").
+SOVERSION := 0
+SONAME := liblintun.so.$(SOVERSION)
 
 PREFIX ?= /usr/local
 LIBDIR ?= $(PREFIX)/lib
@@ -47,22 +53,30 @@ TOOL_BINS := $(B)/lintun
 .PHONY: all lib deps check check-only test test-asan demo install uninstall clean help
 .DEFAULT_GOAL := all
 
-all: deps-build lib $(TOOL_BINS) $(EXAMPLE_BINS)
+# `make` only builds: with something missing it names the package and stops.
+all: deps-verify lib $(TOOL_BINS) $(EXAMPLE_BINS)
 
 lib: $(B)/$(SONAME) $(B)/liblintun.so $(B)/liblintun.a $(B)/lintun.pc
 
 help:
 	@echo "make            build the library, the lintun tool and the examples"
+	@echo "make deps       install (apt-get, as root) what building and testing need"
 	@echo "make demo       build and run the demo in a network namespace of its own"
 	@echo "make check      build and run every test (also under ASan/UBSan)"
 	@echo "make bench      benchmarks against the alternatives (QUICK=1 for a short run)"
 	@echo "make install    install (PREFIX=$(PREFIX), DESTDIR)"
+	@echo "make deb        Debian packages in build-deb/, checked by lintian (deb-check: also installed)"
+	@echo "make abi-check  compare the library's ABI with abi/ (part of make check)"
+	@echo "make symbols    add new exports to debian/liblintun0.symbols"
 
 # Dependencies are installed by the project's own script (apt-get as root on
-# Debian/Ubuntu; otherwise it prints the command to run).
-.PHONY: deps-build deps-check
-deps-build:
-	$(Q)sh scripts/deps.sh build
+# Debian/Ubuntu; otherwise it prints the command to run). `make deps`,
+# `make demo`, `make check` and `make bench` install; plain `make` only
+# verifies and names what is missing.
+.PHONY: deps-verify deps-check
+deps-verify:
+	$(Q)sh scripts/deps.sh build --no-install
+deps: deps-check
 deps-check:
 	$(Q)sh scripts/deps.sh check
 
@@ -72,7 +86,7 @@ $(B)/obj/%.o: src/%.c
 
 $(B)/$(SONAME): $(LIB_OBJS) src/liblintun.map
 	$(call say,LD,$@)$(CC) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=src/liblintun.map \
-		-Wl,-z,defs -Wl,-z,now $(SAN) -o $@ $(LIB_OBJS) $(LDLIBS_ALL)
+		-Wl,-z,defs -Wl,-z,now $(SAN) $(LDFLAGS) -o $@ $(LIB_OBJS) $(LDLIBS_ALL)
 
 $(B)/liblintun.so: $(B)/$(SONAME)
 	$(Q)ln -sf $(SONAME) $@
@@ -94,34 +108,37 @@ $(B)/liblintun-internal.a: $(LIB_OBJS)
 # The pkg-config file is written again at install time, for the PREFIX given then.
 PC_SED = sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
 		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|'
-$(B)/lintun.pc: lintun.pc.in Makefile
+$(B)/lintun.pc: lintun.pc.in Makefile include/wintun.h
 	$(Q)mkdir -p $(@D) && $(PC_SED) $< > $@
 
 # Tests link the internal archive: they may call internal functions.
 $(B)/tests/%: tests/%.c $(B)/liblintun-internal.a tests/harness.h
 	@mkdir -p $(@D)
-	$(call say,CC,$<)$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -o $@ $< $(B)/liblintun-internal.a \
+	$(call say,CC,$<)$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $< \
+		$(B)/liblintun-internal.a \
 		$(LDLIBS_ALL)
 
 $(B)/examples/%: examples/%.c $(B)/liblintun.a
 	@mkdir -p $(@D)
-	$(call say,CC,$<)$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -o $@ $< $(B)/liblintun.a $(LDLIBS_ALL)
+	$(call say,CC,$<)$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $< $(B)/liblintun.a \
+		$(LDLIBS_ALL)
 
 # The CLI is built as a user would build it: the public header and library only.
 $(B)/lintun: $(wildcard tools/*.c) include/wintun.h $(B)/liblintun.a
 	@mkdir -p $(@D)
-	$(call say,CC,$@)$(CC) -Iinclude $(CPPFLAGS) $(CFLAGS_ALL) -o $@ \
+	$(call say,CC,$@)$(CC) -Iinclude $(CPPFLAGS) $(CFLAGS_ALL) $(LDFLAGS) -o $@ \
 		$(wildcard tools/*.c) $(B)/liblintun.a $(LDLIBS_ALL)
 
 tests-build: lib $(B)/liblintun-internal.a $(TEST_BINS) $(TOOL_BINS) $(EXAMPLE_BINS)
 .PHONY: tests-build
 
-# `make check`: install what is missing, build, run every test, then the whole
-# suite again under AddressSanitizer and UndefinedBehaviorSanitizer.
+# `make check`: install what is missing, build, compare the library's ABI
+# with abi/ (mk/abi.mk), run every test, then the whole suite again under
+# AddressSanitizer and UndefinedBehaviorSanitizer.
 check: deps-check
 	$(Q)$(MAKE) --no-print-directory check-only
 
-check-only: all tests-build
+check-only: all tests-build abi-check
 	$(Q)$(MAKE) --no-print-directory B=build-asan CFLAGS="-O1 -g -fno-omit-frame-pointer" \
 		SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" tests-build
 	$(Q)LINTUN_BUILD=$(B) LINTUN_ASAN_BUILD=build-asan sh tests/run.sh
@@ -151,11 +168,13 @@ install-extra::
 uninstall-extra::
 	@:
 
-demo: all
+demo:
+	$(Q)sh scripts/deps.sh demo
+	$(Q)$(MAKE) --no-print-directory all
 	$(Q)sh scripts/demo.sh $(B)
 
 clean:
-	rm -rf build build-asan build-tsan build-fuzz
+	rm -rf build build-asan build-tsan build-fuzz build-deb
 
 -include mk/*.mk
 -include $(LIB_OBJS:.o=.d) $(TEST_BINS:=.d)

@@ -457,9 +457,17 @@ static inline void SetLastError(DWORD Error) { LintunSetLastError(Error); }
  * use are declared either way; the prototypes only without LINTUN_DYNAMIC.
  * ------------------------------------------------------------------ */
 
-/* Library version, also what WintunGetRunningDriverVersion() reports. */
+/*
+ * Library version: MAJOR.MINOR is the Wintun API implemented, and what
+ * WintunGetRunningDriverVersion() reports; PATCH counts lintun's releases of
+ * it. Written here only: the Makefile, the pkg-config file, the Python
+ * package and the man pages read it from here (debian/changelog must agree,
+ * tests/version-sources.sh checks). The soname and the symbol version node
+ * are the ABI's, not the release's (README, "Changing the ABI").
+ */
 #define LINTUN_VERSION_MAJOR 0
 #define LINTUN_VERSION_MINOR 14
+#define LINTUN_VERSION_PATCH 0
 
 /*
  * LintunGetReadWaitFd - a file descriptor that polls readable (POLLIN)

@@ -4,7 +4,10 @@
 #   make install    also installs them under $(MANDIR)/man{1,3,7}
 # Functions documented on another function's page get a one-line ".so"
 # page, listed in man/links as "LINK TARGET" (so `man LintunSetMtu` shows
-# LintunGetMtu(3)). Without scdoc, `make install` skips the pages and says so.
+# LintunGetMtu(3)). `make install` needs scdoc (apt-get install scdoc, or
+# `make deps`) and stops with that message without it. The version in each
+# page's title ("lintun X.Y.Z") is the one in include/wintun.h, whatever the
+# source says.
 
 SCDOC ?= scdoc
 MAN_SRCS := $(wildcard man/*.scd)
@@ -18,9 +21,12 @@ man: $(MAN_ALL)
 
 # scdoc turns hyphenation off before .TH, which turns it on again; function
 # names cut in two ("Wintun-\nCloseAdapter") read badly, so turn it off after.
-$(B)/man/%: man/%.scd
+$(B)/man/%: man/%.scd include/wintun.h
 	@mkdir -p $(@D)
-	$(call say,SCDOC,$@)$(SCDOC) < $< > $@.tmp && sed -i '/^\.TH /a .nh' $@.tmp && mv $@.tmp $@
+	@command -v $(SCDOC) >/dev/null 2>&1 || { \
+		echo "man: $(SCDOC) is missing: apt-get install scdoc (or make deps)" >&2; exit 1; }
+	$(call say,SCDOC,$@)sed '1s/"lintun [0-9][0-9.]*"/"lintun $(VERSION)"/' $< | $(SCDOC) > $@.tmp && \
+		sed -i '/^\.TH /a .nh' $@.tmp && mv $@.tmp $@
 
 # A link page is one line, ".so manN/TARGET.N", resolved by man from the top
 # of the manual tree.
@@ -39,10 +45,5 @@ install-man: man
 uninstall-man:
 	$(Q)for f in $(MAN_ALL); do rm -f "$(DESTDIR)$(MANDIR)/man$${f##*.}/$${f##*/}"; done
 
-ifneq ($(shell command -v $(SCDOC) 2>/dev/null),)
 install-extra:: install-man
-else
-install-extra::
-	@echo "man: $(SCDOC) is not installed; man pages not built or installed (apt-get install scdoc)"
-endif
 uninstall-extra:: uninstall-man

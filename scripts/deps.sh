@@ -1,10 +1,15 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # Install what a make target needs and is missing. As root on Debian/Ubuntu it
-# runs apt-get; otherwise it prints the exact command and fails.
-# Usage: deps.sh build|check|demo|bench
+# runs apt-get; otherwise (or with --no-install) it prints the exact command
+# and fails.
+# Usage: deps.sh build|check|demo|bench|deb [--no-install]
+#   deb: the packaging tools, then debian/control's Build-Depends
+#        (`apt-get build-dep ./`), for `make deb` and `make deb-check`.
 set -eu
 mode=${1:-build}
+install=yes
+[ "${2:-}" = --no-install ] && install=no
 
 missing=""
 need() { # need PACKAGE TEST-COMMAND...
@@ -29,7 +34,9 @@ esac
 case $mode in
 check)
     need python3-dev pyinc
+    need python3-setuptools /usr/bin/python3 -c 'import setuptools'
     need python3-pytest /usr/bin/python3 -c 'import pytest'
+    need abigail-tools have abidiff
     need clang have clang
     need libclang-rt-14-dev sh -c 'ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a'
     need scdoc have scdoc
@@ -41,15 +48,43 @@ bench)
     need gnuplot-nox have gnuplot
     need strace have strace
     need python3-dev pyinc
+    need python3-setuptools /usr/bin/python3 -c 'import setuptools'
     need iputils-ping have ping
+    ;;
+deb)
+    need dpkg-dev have dpkg-buildpackage
+    need debhelper have dh
+    need lintian have lintian
+    need abigail-tools have abidiff
+    need iproute2 have ip
+    need util-linux have unshare
     ;;
 esac
 
-[ -z "$missing" ] && exit 0
+# The package build's own dependencies come from debian/control alone.
+builddeps() {
+    [ "$mode" = deb ] || return 0
+    command -v dpkg-checkbuilddeps >/dev/null 2>&1 && dpkg-checkbuilddeps >/dev/null 2>&1 && return 0
+    if [ $install = yes ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "deps: installing the build dependencies in debian/control"
+        apt-get update -qq >/dev/null || true
+        apt-get build-dep -y -qq --no-install-recommends ./ >/dev/null
+    else
+        echo "deps: build dependencies missing; run \`make deb-deps\` as root, or: apt-get build-dep ./" >&2
+        exit 1
+    fi
+}
+
+export DEBIAN_FRONTEND=noninteractive
+[ -z "$missing" ] && { builddeps; exit 0; }
 cmd="apt-get install -y --no-install-recommends$missing"
-if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+if [ $install = no ]; then
+    target=deps
+    [ "$mode" = deb ] && target=deb-deps
+    echo "deps: missing$missing; run \`make $target\` as root, or: apt-get update && $cmd" >&2
+    exit 1
+elif [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "deps: installing$missing"
-    export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq >/dev/null || true
     # shellcheck disable=SC2086
     apt-get install -y -qq --no-install-recommends $missing >/dev/null
@@ -57,3 +92,4 @@ else
     echo "deps: missing$missing; run as root: apt-get update && $cmd" >&2
     exit 1
 fi
+builddeps

@@ -8,6 +8,7 @@ build=${LINTUN_BUILD:-build}
 [ "$(id -u)" = 0 ] || { echo "needs root (unshare -n, adapters)"; exit 77; }
 [ -c /dev/net/tun ] || { echo "/dev/net/tun is missing"; exit 77; }
 command -v pkg-config >/dev/null || { echo "pkg-config is missing"; exit 77; }
+unshare -n true 2>/dev/null || { echo "cannot create a network namespace (fakeroot?)"; exit 77; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 make -s --no-print-directory install B="$build" PREFIX="$tmp/prefix" >/dev/null
