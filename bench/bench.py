@@ -38,10 +38,10 @@ T_LEAD = 1.0                   # a flood outlasts its counting window by this mu
 PINGS = 200 if QUICK else 500  # echo requests per latency run (every 2 ms)
 
 # Forwarding modes, in table order. "naive" is the baseline of every ratio.
-FWD_MODES = ["naive", "vnet", "veth", "lintun", "lintun:no-offload", "lintun:no-coalesce",
-             "lintun:passthrough"]
-RX_MODES = ["naive", "lintun", "lintun:no-offload"]
-TX_MODES = ["naive", "lintun", "lintun:no-offload", "lintun:no-coalesce"]
+FWD_MODES = ["naive", "vnet", "vnet-uring", "veth", "lintun", "lintun:plain", "lintun:no-offload",
+             "lintun:no-coalesce", "lintun:passthrough"]
+RX_MODES = ["naive", "lintun", "lintun:plain", "lintun:no-offload"]
+TX_MODES = ["naive", "lintun", "lintun:plain", "lintun:no-offload", "lintun:no-coalesce"]
 ECHO_MODES = ["naive", "lintun", "example"]
 if os.environ.get("BENCH_MODES"):  # e.g. BENCH_MODES=naive,lintun for a partial run
     _keep = os.environ["BENCH_MODES"].split(",")
@@ -240,6 +240,29 @@ def iperf_server():
     raise RuntimeError("iperf3 server did not start")
 
 
+def perf_start(pid, seconds):
+    """Count a process's system calls for @seconds, in the background."""
+    fd, out = tempfile.mkstemp(prefix="lt-bench-perf-")
+    os.close(fd)
+    p = subprocess.Popen(["perf", "stat", "-x,", "-o", out, "-e", "raw_syscalls:sys_enter",
+                          "-p", str(pid), "--", "sleep", str(seconds)],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return p, out
+
+
+def perf_finish(p, out):
+    """The count perf_start() took, or None."""
+    p.wait()
+    count = None
+    with open(out) as f:
+        for line in f:
+            parts = line.strip().split(",")
+            if len(parts) > 2 and "raw_syscalls:sys_enter" in parts[2] and parts[0].isdigit():
+                count = int(parts[0])
+    os.unlink(out)
+    return count
+
+
 def tcp_run(fw, seconds, with_perf):
     """One iperf3 TCP stream a->b; measure a window inside it."""
     srv = iperf_server()
@@ -249,13 +272,9 @@ def tcp_run(fw, seconds, with_perf):
     time.sleep(omit + 0.2)
     window = seconds - 0.5
     s0 = fw.snapshot()
-    perf_out = None
+    syscalls = None
     if with_perf and fw.pid:
-        fd, perf_out = tempfile.mkstemp(prefix="lt-bench-perf-")
-        os.close(fd)
-        subprocess.run(["perf", "stat", "-x,", "-o", perf_out, "-e", "raw_syscalls:sys_enter",
-                        "-p", str(fw.pid), "--", "sleep", str(window)],
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        syscalls = perf_finish(*perf_start(fw.pid, window))
     else:
         time.sleep(window)
     s1 = fw.snapshot()
@@ -276,22 +295,14 @@ def tcp_run(fw, seconds, with_perf):
     if d["cpu"] is not None and gbit > 0:
         res["cpu_s_per_gbit"] = d["cpu"] / gbit
         res["cpu_percent"] = 100 * d["cpu"] / d["seconds"]
-    if perf_out:
-        syscalls = None
-        with open(perf_out) as f:
-            for line in f:
-                parts = line.strip().split(",")
-                if len(parts) > 2 and "raw_syscalls:sys_enter" in parts[2] and parts[0].isdigit():
-                    syscalls = int(parts[0])
-        os.unlink(perf_out)
-        if syscalls is not None and d["rx_packets"] > 0:
-            # perf counts while its `sleep window` runs; the counters span
-            # that plus perf's start-up: compare rates, not totals.
-            rate = syscalls / window
-            res["syscalls"] = syscalls
-            res["syscalls_per_pkt"] = rate / (d["rx_packets"] / d["seconds"])
-            res["syscalls_per_mb"] = rate / (d["rx_bytes"] / 1e6 / d["seconds"])
-            res["bytes_per_pkt"] = d["rx_bytes"] / d["rx_packets"]
+    if syscalls is not None and d["rx_packets"] > 0:
+        # perf counts while its `sleep window` runs; the counters span
+        # that plus perf's start-up: compare rates, not totals.
+        rate = syscalls / window
+        res["syscalls"] = syscalls
+        res["syscalls_per_pkt"] = rate / (d["rx_packets"] / d["seconds"])
+        res["syscalls_per_mb"] = rate / (d["rx_bytes"] / 1e6 / d["seconds"])
+        res["bytes_per_pkt"] = d["rx_bytes"] / d["rx_packets"]
     return res
 
 
@@ -315,6 +326,22 @@ def udp_pps(ns_from, ns_to, dst, seconds, size=64, pattern=None):
     got = finish(sink, timeout=seconds + 15)
     sent = finish(fl, timeout=seconds + 5)
     return {"pps": got["pps"] if got else 0.0, "sink": got, "flood": sent}
+
+
+def udp_syscalls(fw, size, pattern):
+    """A UDP flood through fw, with its system calls per forwarded packet."""
+    window = T_UDP - 0.5
+    s0 = fw.snapshot()
+    perf = perf_start(fw.pid, window) if fw.pid and shutil.which("perf") else None
+    res = udp_pps(NS_A, NS_B, "10.77.2.1", T_UDP, size, pattern)
+    s1 = fw.snapshot()
+    if perf:
+        count = perf_finish(*perf)
+        d = delta(s0, s1)
+        if count is not None and d["rx_packets"] > 0:
+            # The count spans the window; the packets, the whole flood.
+            res["syscalls_per_pkt"] = (count / window) / (d["rx_packets"] / d["seconds"])
+    return res
 
 
 def each_run(results, keys, label, empty, body):
@@ -344,8 +371,11 @@ def bench_forwarding(results):
                 r["cost"].append(tcp_run(fw, T_COST, True))
             r["udp"].append(udp_pps(NS_A, NS_B, "10.77.2.1", T_UDP))
             for size, pattern in UDP_KINDS:
-                r["udp_kinds"].setdefault(udp_kind_name(size, pattern), []).append(
-                    udp_pps(NS_A, NS_B, "10.77.2.1", T_UDP, size, pattern))
+                if pattern == "two-flows":
+                    got = udp_syscalls(fw, size, pattern)
+                else:
+                    got = udp_pps(NS_A, NS_B, "10.77.2.1", T_UDP, size, pattern)
+                r["udp_kinds"].setdefault(udp_kind_name(size, pattern), []).append(got)
         finally:
             fw.close()
             if fw.stats:
@@ -467,6 +497,8 @@ def summarize(raw):
             "udp64_pps": spread([x.get("pps") for x in r["udp"]]),
             "udp_kinds_pps": {k: spread([x.get("pps") for x in v])
                               for k, v in r.get("udp_kinds", {}).items()},
+            "two_flows_syscalls_per_pkt": spread([x.get("syscalls_per_pkt") for x in
+                                                  r.get("udp_kinds", {}).get("64-two-flows", [])]),
             "errors": r.get("errors", []),
         }
     for key, src in (("kernel_to_program", "rx"), ("program_to_kernel", "tx")):
@@ -547,7 +579,10 @@ def render(summary, meta):
     out.append("\n1b. UDP forwarding by payload size and IPv4 ID pattern, kpps (%ds each; "
                "fixed-id: every datagram ID 0, DF; two-flows: two such flows taking turns, "
                "nothing can merge)" % meta["t_udp"])
-    out.append(table(rows, ["mode"] + [x for k in kinds for x in (k, "vs naive")]))
+    for row, (mode, s) in zip(rows, f.items()):
+        row.append(fmt(s.get("two_flows_syscalls_per_pkt")))
+    out.append(table(rows, ["mode"] + [x for k in kinds for x in (k, "vs naive")] +
+                     ["two-flows syscalls/pkt"]))
     for key, title in (("kernel_to_program", "2a. Kernel -> program, 64-byte UDP"),
                        ("program_to_kernel", "2b. Program -> kernel socket, 64-byte UDP (one "
                         "repeated packet, ID 0; \"stepping-id\": IDs count up, mergeable)")):

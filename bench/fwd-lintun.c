@@ -5,7 +5,7 @@
  * threads that receive from one session and send on the other, waiting on
  * the read-wait event when there is nothing to receive.
  *
- * Usage: fwd-lintun NS_A NS_B [default|no-offload|no-coalesce|passthrough]
+ * Usage: fwd-lintun NS_A NS_B [default|plain|no-offload|no-coalesce|passthrough]
  * With passthrough, packets carry their virtio_net_hdr both ways and are
  * forwarded as they are. Prints "ready" and, on SIGTERM, one JSON line with
  * its counters and both sessions' statistics.
@@ -50,7 +50,7 @@ static void *pump(void *arg)
 int main(int argc, char **argv)
 {
     if (argc < 3 || argc > 4 || bench_session_flags(argc == 4 ? argv[3] : "default") < 0) {
-        fprintf(stderr, "usage: %s NS_A NS_B [default|no-offload|no-coalesce|passthrough]\n",
+        fprintf(stderr, "usage: %s NS_A NS_B [default|plain|no-offload|no-coalesce|passthrough]\n",
                 argv[0]);
         return 2;
     }

@@ -33,6 +33,8 @@ static inline long bench_session_flags(const char *mode)
         return LINTUN_SESSION_NO_COALESCE;
     if (!strcmp(mode, "passthrough"))
         return LINTUN_SESSION_PASSTHROUGH;
+    if (!strcmp(mode, "plain"))
+        return LINTUN_SESSION_NO_IO_URING; /* read() and write(), as without io_uring */
     return -1;
 }
 

@@ -524,7 +524,7 @@ typedef WINTUN_SESSION_HANDLE(LINTUN_START_SESSION_EX_FUNC)(WINTUN_ADAPTER_HANDL
 typedef struct _LINTUN_SESSION_STATS {
     DWORD64 RxPackets;        /* packets handed to WintunReceivePacket callers */
     DWORD64 RxBytes;          /* bytes of those packets */
-    DWORD64 RxReads;          /* read() system calls that returned data */
+    DWORD64 RxReads;          /* reads that returned data (read() calls or io_uring reads) */
     DWORD64 RxSuperPackets;   /* kernel super-packets split into standard packets */
     DWORD64 RxDropped;        /* kernel packets dropped as malformed */
     DWORD64 TxPackets;        /* packets written to the kernel */

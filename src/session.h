@@ -6,25 +6,27 @@
  * call does its work in the calling thread.
  *   Receive: WintunReceivePacket hands out the next packet stored in the
  *     receive ring; when there is none it reads the TUN queue (non-blocking)
- *     once, into rx_buf, and stores what it read in the ring: one packet, or,
- *     with offload, a super-packet split into up to ~45 standard packets (so
- *     one system call serves many receives). A read that does not fit in the
- *     ring waits in rx_buf ("pending") until releases make room; meanwhile
- *     the queue is not read, the read-wait event ignores it, and the kernel's
- *     own queue absorbs (then drops) new packets, as Wintun's full ring does.
- *   Send: WintunSendPacket marks the slot sent, then writes every sent slot
- *     from the oldest on, in allocation order. With coalescing, consecutive
- *     TCP segments of one flow are merged into one super-packet in co_buf and
- *     written with one system call; a super-packet still open after the call
- *     is "held back" and written when the next packet does not merge, when
- *     any thread of the process waits on a read-wait event or receives
- *     nothing, when the session ends, or by the flusher thread within about
- *     TX_HOLD_NS (tx.c).
+ *     into rx_buf, one read() or a batch of reads in one io_uring submission
+ *     while the queue has a backlog (rx.c), and stores what it read in the
+ *     ring: packets, or, with offload, super-packets split into up to ~45
+ *     standard packets. A read that does not fit in the ring waits in rx_buf
+ *     (rx_first..rx_count) until releases make room; meanwhile the queue is
+ *     not read, the read-wait event ignores it, and the kernel's own queue
+ *     absorbs (then drops) new packets, as Wintun's full ring does.
+ *   Send: WintunSendPacket marks the slot sent, then takes every sent slot
+ *     from the oldest on, in allocation order, into the writer's stage
+ *     (writer.h), which goes to the kernel several writes per io_uring
+ *     submission. With coalescing, consecutive TCP segments of one flow are
+ *     merged into one super-packet built in the stage. What is staged or
+ *     still open after the call is "held back" and written when the batch
+ *     fills, when any thread of the process waits on a read-wait event or
+ *     receives nothing, when the session ends, or by the flusher thread
+ *     within about TX_HOLD_NS (tx.c).
  *
  * Locking and memory ordering.
- *   rx_lock guards the receive ring, rx_buf/rx_pending, the rx counters and
- *     every read() of the queue. tx_lock guards the send ring, the coalescer
- *     and every write(). The mutexes order all ring loads and stores; the ring
+ *   rx_lock guards the receive ring, rx_buf and its reads, the rx counters
+ *     and every read of the queue. tx_lock guards the send ring, the
+ *     coalescer, the writer and every write. The mutexes order all ring loads and stores; the ring
  *     code itself has no atomics (ring.h).
  *   rx_ready mirrors rx.ready for waiters that do not take rx_lock (written
  *     under rx_lock, read with acquire). rx_blocked is written under rx_lock

@@ -21,7 +21,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 if ! "$cc" -std=gnu11 -Wall -Wextra -Werror -Iinclude -o "$tmp/program" \
-        tests/compat/static-link-program.c "$lib" -lmnl -pthread 2>"$tmp/link.log"; then
+        tests/compat/static-link-program.c "$lib" -lmnl -luring -pthread 2>"$tmp/link.log"; then
     sed 's/^/    | /' "$tmp/link.log" | head -20
     fail "a program with its own log_msg, nl_close, ... does not link against $lib"
 fi
