@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include "wintun.h"
@@ -197,6 +198,39 @@ static inline void join_within(pthread_t t, unsigned seconds, const char *what)
         fprintf(stderr, "timed out after %u s (x%.0f) joining a thread: %s did not happen "
                 "(%s)\n", seconds, test_slowdown(), what, strerror(err));
         _exit(1);
+    }
+}
+
+/*
+ * Wait for child @pid to exit within @seconds (scaled); its status. If it
+ * does not, kill it (so no stray child outlives the test) and fail at once
+ * naming @what.
+ */
+static inline int waitpid_within(pid_t pid, unsigned seconds, const char *what)
+{
+    struct timespec now, end;
+    clock_gettime(CLOCK_MONOTONIC, &end);
+    end.tv_sec += (time_t)(seconds * test_slowdown() + 0.5);
+    for (;;) {
+        int st = 0;
+        pid_t r = waitpid(pid, &st, WNOHANG);
+        if (r == pid)
+            return st;
+        if (r < 0 && errno != EINTR) {
+            fprintf(stderr, "waitpid(%d): %s (waiting for %s)\n", (int)pid, strerror(errno),
+                    what);
+            exit(1);
+        }
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if (now.tv_sec > end.tv_sec ||
+            (now.tv_sec == end.tv_sec && now.tv_nsec >= end.tv_nsec)) {
+            kill(pid, SIGKILL);
+            waitpid(pid, &st, 0);
+            fprintf(stderr, "timed out after %u s (x%.0f) waiting for child %d: %s did not "
+                    "happen\n", seconds, test_slowdown(), (int)pid, what);
+            exit(1);
+        }
+        usleep(1000);
     }
 }
 
