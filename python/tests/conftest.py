@@ -6,6 +6,7 @@ and subnet so the tests do not see each other's traffic."""
 import faulthandler
 import itertools
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -44,7 +45,13 @@ def pytest_sessionstart(session):
 @pytest.fixture(autouse=True)
 def deadline(request):
     """Fail the session, naming where it hung, if a test runs past its deadline."""
-    faulthandler.dump_traceback_later(TEST_DEADLINE_S, exit=True, file=_ERR)
+    # faulthandler starts its own thread here, which inherits this mask: with
+    # every signal blocked there, a test's SIGALRM reaches the main thread.
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, signal.valid_signals())
+    try:
+        faulthandler.dump_traceback_later(TEST_DEADLINE_S, exit=True, file=_ERR)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
     yield
     faulthandler.cancel_dump_traceback_later()
 
