@@ -121,7 +121,9 @@ static double round_once(enum how how, int round, int *next)
 {
     const char *what = how == BY_EVENT ? "WaitForSingleObject(INFINITE)" : "poll(ReadWaitFd, -1)";
     fill_ring(next);
-    /* A wake-up left over from filling would hide a missing one. */
+    /* A wake-up left over would hide a missing one: the event may still be
+     * signalled from an earlier round (only WaitForSingleObject resets it;
+     * a program that only polls the descriptor never does). */
     WaitForSingleObject(WintunGetReadWaitEvent(sess), 0);
     if (how == BY_FD) {
         struct pollfd pf = {.fd = LintunGetReadWaitFd(sess), .events = POLLIN};
