@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # ThreadSanitizer: build the concurrency tests listed in mk/tsan.mk
 # (TSAN_TESTS) with -fsanitize=thread into build-tsan/ and run each; fail on
-# any TSan report or failing test. Skips (77) when the compiler cannot build
+# any TSan report or failing test (every log is kept in build-tsan/test-logs/,
+# where wake-up times can be read). Skips (77) when the compiler cannot build
 # with -fsanitize=thread or the kernel's address layout defeats TSan.
 # Builds, then runs each test (each with its own deadline and a 60 s
 # backstop), so as a whole it runs past the runner's default:
@@ -49,12 +50,12 @@ for name in $(make -s --no-print-directory tsan-list); do
     $norand timeout -k 5 60 "$bin" >"$log" 2>&1
     rc=$?
     reports=$(grep -c '^WARNING: ThreadSanitizer' "$log")
+    mkdir -p build-tsan/test-logs && cp "$log" build-tsan/test-logs/
     if [ "$rc" -eq 77 ]; then
         echo "tsan/$name: skipped ($(tail -n 1 "$log"))"
     elif [ "$rc" -ne 0 ] || [ "$reports" -ne 0 ]; then
         echo "tsan/$name: FAILED (exit $rc, $reports TSan report(s))"
         cat "$log"
-        mkdir -p build-tsan/test-logs && cp "$log" build-tsan/test-logs/
         status=1
     else
         echo "tsan/$name: ok"
