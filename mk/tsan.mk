@@ -8,7 +8,7 @@
 TSAN_B := build-tsan
 TSAN_TESTS := session-allocation-order session-wait-event session-eof-on-delete \
 	stress-concurrent fault-end-session-wait fault-delete-mid-traffic fault-ring-full-long \
-	fault-link-down fault-sigkill-creator
+	fault-link-down fault-sigkill-creator session-release-wakes-waiter
 TSAN_BINS := $(addprefix $(TSAN_B)/tests/,$(TSAN_TESTS))
 
 .PHONY: tsan-build tsan-list

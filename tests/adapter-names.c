@@ -65,8 +65,7 @@ static void data_center(void)
         WintunCloseAdapter(o);
         _exit(0);
     }
-    int status;
-    waitpid(pid, &status, 0);
+    int status = waitpid_within(pid, 10, "a child opening the adapter by another case");
     CHECK_EQ(WEXITSTATUS(status), 0);
     /* Closing an opened handle leaves the adapter. */
     WINTUN_ADAPTER_HANDLE o = WintunOpenAdapter(L"data center");

@@ -12,7 +12,7 @@ static void alone(void)
     pid_t pid = spawn_creator(L"Victim");
     CHECK_EQ(sh("ip link show Victim >/dev/null"), 0);
     kill(pid, SIGKILL);
-    waitpid(pid, NULL, 0);
+    waitpid_within(pid, 5, "the creator exiting on SIGKILL");
     CHECK(link_gone_within("Victim", 100));
 }
 
@@ -24,7 +24,7 @@ static void with_session_elsewhere(void)
     WINTUN_SESSION_HANDLE s = WintunStartSession(o, 0x20000);
     REQUIRE(s);
     kill(pid, SIGKILL);
-    waitpid(pid, NULL, 0);
+    waitpid_within(pid, 5, "the creator exiting on SIGKILL");
     double killed = now_ms();
     /* A waiting reader wakes, and the next receive says EOF. */
     DWORD r = WaitForSingleObject(WintunGetReadWaitEvent(s), 1000);

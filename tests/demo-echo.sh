@@ -48,7 +48,7 @@ check_timestamp() { # check_timestamp FILE
 }
 
 # 1. demo -n 3 exits 0 after three echo replies.
-timeout -k 5 40 unshare -n sh -c \
+timeout -k 5 15 unshare -n sh -c \
     'ip link set lo up || exit 99; "$0" -n 3; rc=$?; '"$leftover"'; exit $rc' \
     "$demo" >"$tmp/count.log" 2>&1
 rc=$?
@@ -69,7 +69,7 @@ check_timestamp "$tmp/count.log"
 # background of the namespace's shell, which waits for its first reply.
 stop_with() { # stop_with SIGNAL
     log=$tmp/$1.log
-    timeout -k 5 40 unshare -n sh -c '
+    timeout -k 5 15 unshare -n sh -c '
         ip link set lo up || exit 99
         "$0" & pid=$!
         i=0

@@ -47,7 +47,7 @@ gone() { # gone IFNAME
 '
 
 # 1. Ping both families, then SIGTERM.
-timeout -k 5 60 unshare -n sh -c "$helpers"'
+timeout -k 5 20 unshare -n sh -c "$helpers"'
     ip link set lo up || exit 99
     "$0" --addr 10.8.0.1/24 --addr fd00:8::1/64 --quiet 2>"$1/responder.log" &
     pid=$!
@@ -73,7 +73,7 @@ grep -q ' 6 replies sent, .* 0 with a bad checksum' "$tmp/responder.log" ||
 ! grep -q LEFTOVER "$tmp/run.log" || fail "interface Echo remains after exit"
 
 # 2. --count 2 exits by itself after two replies; name and address vary too.
-timeout -k 5 30 unshare -n sh -c "$helpers"'
+timeout -k 5 15 unshare -n sh -c "$helpers"'
     ip link set lo up || exit 99
     "$0" Pong --addr 10.9.0.1/24 --count 2 2>"$1/count.log" &
     pid=$!

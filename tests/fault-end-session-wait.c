@@ -97,17 +97,22 @@ int main(void)
         for (int i = 0; i < WAITERS; i++)
             pthread_create(&t[i], NULL, waiter, (void *)(intptr_t)i);
         pthread_create(&t[WAITERS], NULL, poller, NULL);
+        watchdog(5, "round %d: the waiters and the poller reaching their waits", round);
         while (atomic_load(&waiting) < WAITERS + 1)
             usleep(1000);
+        watchdog_off();
         usleep(50000 * (round + 1)); /* into their waits */
         for (int i = 0; i < 5; i++)
             send_udp(round * 10 + i); /* sent right before the end */
         atomic_store(&ending, true);
         double t0 = now_ms();
+        watchdog(5, "round %d: WintunEndSession returning while three threads wait", round);
         WintunEndSession(sess);
+        watchdog_off();
         double took = now_ms() - t0;
         for (int i = 0; i <= WAITERS; i++)
-            pthread_join(t[i], NULL);
+            join_within(t[i], 3, i < WAITERS ? "WintunEndSession waking a waiter on the event"
+                                              : "WintunEndSession waking the poller");
         for (int i = 0; i < WAITERS; i++) {
             CHECK_EQ(result[i], WAIT_OBJECT_0);
             if (woke_at[i] - t0 > 100)

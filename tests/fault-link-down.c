@@ -141,7 +141,7 @@ int main(void)
     }
     atomic_store(&stop, true);
     for (int i = 0; i < 3; i++)
-        pthread_join(t[i], NULL);
+        join_within(t[i], 10, "a session thread stopping when asked");
     usleep(100000);
     char buf[64];
     while (recv_timeout(sink, buf, sizeof(buf), 100) > 0)

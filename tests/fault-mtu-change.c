@@ -210,7 +210,7 @@ int main(void)
     }
     atomic_store(&stop, true);
     for (int i = 0; i < 3; i++)
-        pthread_join(t[i], NULL);
+        join_within(t[i], 10, "a background thread stopping when asked");
     printf("background: %llu received, %llu sent\n", (unsigned long long)bg_rx,
            (unsigned long long)bg_tx);
     CHECK(bg_rx > 100 && bg_tx > 100);

@@ -115,7 +115,7 @@ int main(void)
     while (now_ms() < t0 + 2000)
         usleep(10000);
     atomic_store(&stop, true);
-    pthread_join(t, NULL);
+    join_within(t, 5, "the waiter (200 ms waits) stopping when asked");
     printf("waiter over 2 s: %.1f ms CPU, %d wake-ups, %d packets\n", waiter_cpu_ms,
            atomic_load(&waiter_wakes), atomic_load(&waiter_got));
     CHECK_EQ(waiter_err, 0);

@@ -3,6 +3,8 @@
 # Short libFuzzer runs of each fuzz/ harness (FUZZ_SMOKE_SECONDS, default 12)
 # over a copy of its seed corpus. Skips (77) without clang or the libFuzzer
 # runtime; fails (1) on a finding, which is kept in build-fuzz/smoke-*.
+# Builds and fuzzes for a fixed time, so it runs past the runner's default:
+# test-timeout: 240
 set -u
 cd "$(dirname "$0")/.." || exit 1
 secs=${FUZZ_SMOKE_SECONDS:-12}

@@ -97,7 +97,7 @@ static void run(struct worker *w, int from, int to)
         pthread_create(&w[k].t, NULL, worker_main, &w[k]);
     }
     for (int k = 0; k < THREADS; k++)
-        pthread_join(w[k].t, NULL);
+        join_within(w[k].t, 30, "a worker finishing its cycles");
 }
 
 int main(void)

@@ -123,9 +123,10 @@ static inline void load_start(struct load *l)
 static inline void load_join(struct load *l)
 {
     for (int i = 0; i < load_threads(l); i++)
-        pthread_join(l->threads[i], NULL);
+        join_within(l->threads[i], 10, i < l->receivers ? "a receiver seeing the fault"
+                                                         : "a sender seeing the fault");
     atomic_store(&l->stop_flood, true);
-    pthread_join(l->flood, NULL);
+    join_within(l->flood, 10, "the flood thread stopping");
 }
 
 /* Every session thread stopped with ERROR_HANDLE_EOF within @ms of @since. */

@@ -4,7 +4,9 @@
 # every function wintun.h declares, and the inline Win32 wrappers) has a
 # section 3 page; lintun(1) and lintun(7) exist; `make install` puts them
 # where man finds them, and each one, links included, renders without a
-# warning and under its own name.
+# warning and under its own name. It builds, installs and renders every
+# page, which on a loaded machine takes near a minute:
+# test-timeout: 120
 set -u
 build=${LINTUN_BUILD:-build}
 

@@ -156,6 +156,13 @@ static inline pid_t spawn_creator(const WCHAR *name)
             pause();
     }
     char c = 0;
+    struct pollfd p = {.fd = pipefd[0], .events = POLLIN};
+    if (poll(&p, 1, (int)(10000 * test_slowdown())) != 1) {
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        fprintf(stderr, "timed out after 10 s: the forked creator did not report its adapter\n");
+        exit(1);
+    }
     REQUIRE(read(pipefd[0], &c, 1) == 1 && c == 'y');
     close(pipefd[0]);
     close(pipefd[1]);

@@ -91,8 +91,7 @@ static int in_child(void (*fn)(void *), void *arg)
         fflush(NULL);
         _exit(test_done());
     }
-    int st;
-    REQUIRE(waitpid(pid, &st, 0) == pid);
+    int st = waitpid_within(pid, 10, "a child with dropped privileges finishing its checks");
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 

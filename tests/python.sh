@@ -5,7 +5,9 @@
 # inside a network namespace of its own (unshare -n, lo up). Every adapter,
 # address and route the tests make lives and dies in that namespace.
 # Exit: pytest's status (5, no tests collected, counts as a failure);
-# 77 with the reason when the machine cannot run it.
+# 77 with the reason when the machine cannot run it. Each test has its own
+# deadline (python/tests/conftest.py); the build comes first:
+# test-timeout: 120
 set -u
 PYTHON=/usr/bin/python3
 build=${LINTUN_BUILD:-build}
@@ -25,9 +27,9 @@ make -s --no-print-directory python B="$build" || { echo "FAIL: make python"; ex
 
 # The tests refuse to run unless they are in another namespace than this one.
 LINTUN_OUTER_NETNS=$(readlink /proc/self/ns/net) PYTHONPATH="$build/python" \
-    PYTHONDONTWRITEBYTECODE=1 LINTUN_BUILD="$build" \
+    PYTHONDONTWRITEBYTECODE=1 LINTUN_BUILD="$build" LINTUN_TEST_ERR_FD=3 \
     unshare -n sh -c 'ip link set lo up && exec "$0" -m pytest -p no:cacheprovider -v python/tests' \
-    "$PYTHON"
+    "$PYTHON" 3>&2
 rc=$?
 if [ $rc = 5 ]; then
     echo "FAIL: pytest collected no tests"

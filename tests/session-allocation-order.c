@@ -79,7 +79,7 @@ int main(void)
     for (int i = 0; i < 4; i++)
         pthread_create(&t[i], NULL, sender, NULL);
     for (int i = 0; i < 4; i++)
-        pthread_join(t[i], NULL);
+        join_within(t[i], 10, "a sender finishing its packets");
     for (uint32_t want = 1000; want < 1800; want++) {
         uint32_t got = next_seq(sock, 1000);
         if (got != want) {

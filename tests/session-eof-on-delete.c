@@ -45,7 +45,7 @@ int main(void)
     double t0 = now_ms();
     REQUIRE(sh("ip link del Doomed") == 0);
     double deleted = now_ms();
-    pthread_join(t, NULL);
+    join_within(t, 5, "the waiter in WaitForSingleObject(INFINITE) waking on the deletion");
     double joined = now_ms();
     CHECK_EQ(wait_result, WAIT_OBJECT_0);
     CHECK_EQ(recv_error, ERROR_HANDLE_EOF);

@@ -20,8 +20,7 @@ static int child_try_session(void)
         WintunCloseAdapter(o);
         _exit(s ? 0 : e == ERROR_ALREADY_INITIALIZED ? 3 : 11);
     }
-    int status;
-    waitpid(pid, &status, 0);
+    int status = waitpid_within(pid, 10, "a child trying a second session");
     return WEXITSTATUS(status);
 }
 

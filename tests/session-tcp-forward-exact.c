@@ -148,12 +148,14 @@ static void run(DWORD flags, bool udp_first, int ns_a, int ns_b, WINTUN_ADAPTER_
         REQUIRE(LintunGetSessionStats(sa, &before));
     }
     pthread_create(&srv, NULL, server, &ls);
+    watchdog(20, "the TCP stream crossing the two sessions (flags 0x%x)", (unsigned)flags);
     client();
-    pthread_join(srv, NULL);
+    watchdog_off();
+    join_within(srv, 10, "the server receiving the end of the stream");
     close(ls);
     atomic_store(&stop, true);
-    pthread_join(t1, NULL);
-    pthread_join(t2, NULL);
+    join_within(t1, 5, "the a->b pump stopping when asked");
+    join_within(t2, 5, "the b->a pump stopping when asked");
     CHECK_EQ(received, STREAM_BYTES);
     CHECK_EQ(mismatch_at, -1);
     LINTUN_SESSION_STATS a, b;

@@ -66,7 +66,7 @@ int main(void)
     CHECK(p != NULL);
     if (p)
         WintunReleaseReceivePacket(s, p);
-    pthread_join(t, NULL);
+    join_within(t, 5, "the late ping finishing");
 
     /* The descriptor: readable when packets wait, not otherwise. */
     int fd = LintunGetReadWaitFd(s);
@@ -84,8 +84,10 @@ int main(void)
     pthread_create(&t, NULL, waiter, ev);
     usleep(100000);
     t0 = now_ms();
+    watchdog(5, "WintunEndSession returning while a thread waits on the event");
     WintunEndSession(s);
-    pthread_join(t, NULL);
+    watchdog_off();
+    join_within(t, 3, "WintunEndSession waking the thread in WaitForSingleObject(INFINITE)");
     CHECK_EQ(end_result, WAIT_OBJECT_0);
     CHECK(now_ms() - t0 < 1000);
     /* The event and the session are stale now. */

@@ -278,14 +278,14 @@ int main(void)
     usleep((useconds_t)(secs * 1e6));
     atomic_store(&stop, true);
     for (int i = 0; i < KSENDERS; i++)
-        pthread_join(ks[i], NULL);
+        join_within(ks[i], 10, "a kernel-side sender stopping when asked");
     for (int i = 0; i < SENDERS; i++)
-        pthread_join(ss[i], NULL);
+        join_within(ss[i], 10, "a session sender stopping when asked");
     usleep(500000); /* drain: receivers keep going */
     atomic_store(&stop_rx, true);
     for (int i = 0; i < RECEIVERS; i++)
-        pthread_join(rs[i], NULL);
-    pthread_join(sk, NULL);
+        join_within(rs[i], 10, "a receiver stopping when asked");
+    join_within(sk, 10, "the kernel-side receiver stopping when asked");
 
     LINTUN_SESSION_STATS st;
     REQUIRE(LintunGetSessionStats(sess, &st));

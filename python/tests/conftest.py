@@ -3,8 +3,10 @@
 network namespace of its own (unshare -n), so adapters, addresses and routes
 made here never reach the host; each test still gets its own adapter name
 and subnet so the tests do not see each other's traffic."""
+import faulthandler
 import itertools
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -15,6 +17,16 @@ import wintun
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 _serial = itertools.count(1)
+
+# Each test's own deadline, above the longest bound a test sets itself (the
+# seed test's 15 s + 30 s). A C call that blocks holds no Python frame that a
+# signal could interrupt, so faulthandler's own thread ends the session:
+# it prints every thread's stack (pytest -v has already named the test) and
+# exits 1. tests/python.sh passes the real stderr as LINTUN_TEST_ERR_FD,
+# since pytest captures fd 2 and a capture dies with the process.
+TEST_DEADLINE_S = 50
+_err_fd = os.environ.get("LINTUN_TEST_ERR_FD")
+_ERR = os.fdopen(int(_err_fd), "w", closefd=False) if _err_fd else sys.stderr
 
 
 def in_own_namespace() -> bool:
@@ -28,6 +40,20 @@ def pytest_sessionstart(session):
     if not in_own_namespace():
         pytest.exit("run the wintun tests through tests/python.sh (a network namespace of "
                     "their own), never in the host's namespace", returncode=3)
+
+
+@pytest.fixture(autouse=True)
+def deadline(request):
+    """Fail the session, naming where it hung, if a test runs past its deadline."""
+    # faulthandler starts its own thread here, which inherits this mask: with
+    # every signal blocked there, a test's SIGALRM reaches the main thread.
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, signal.valid_signals())
+    try:
+        faulthandler.dump_traceback_later(TEST_DEADLINE_S, exit=True, file=_ERR)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+    yield
+    faulthandler.cancel_dump_traceback_later()
 
 
 @pytest.fixture
