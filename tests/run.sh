@@ -8,7 +8,8 @@
 # runs longer by design (a build, a fuzzing run) says so on a line
 # "# test-timeout: SECONDS".
 # With LINTUN_ASAN_BUILD set, the C tests run again from that build (ASan and
-# UBSan). Tests named in LINTUN_SKIP_TESTS (space-separated) are reported
+# UBSan). The data-path tests run once more in each build with
+# LINTUN_IO=plain (no io_uring). Tests named in LINTUN_SKIP_TESTS (space-separated) are reported
 # as skipped without running (the Debian build leaves out fuzz-smoke and
 # tsan). Ends with one line: tests: N passed, N failed, N skipped.
 set -u
@@ -63,6 +64,24 @@ if [ -n "$asan" ]; then
         LINTUN_BUILD="$asan" run "asan/$(basename "$t")" "$t"
     done
 fi
+# The tests of the data path again with io_uring turned off (LINTUN_IO=plain):
+# sessions then read and write one packet per system call, and must behave
+# exactly the same. Sessions that ask for a path by flag keep it.
+plain_pass() { # plain_pass PREFIX BUILD
+    for t in "$2"/tests/*; do
+        [ -x "$t" ] && [ -f "$t" ] && [ -f "tests/$(basename "$t").c" ] || continue
+        case $(basename "$t") in
+        session-*|fault-*|stress-*|close-*|send-only-*|leak-*)
+            LINTUN_BUILD="$2" run "$1$(basename "$t")" "$t" ;;
+        esac
+    done
+}
+LINTUN_IO=plain
+export LINTUN_IO
+plain_pass plain/ "$build"
+[ -n "$asan" ] && plain_pass asan-plain/ "$asan"
+unset LINTUN_IO
+
 [ -n "$failed" ] && echo "failed:$failed"
 echo "tests: $pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ]
