@@ -278,7 +278,7 @@ static int read_queue(struct session *s)
         if (ops[i].res >= 0) {
             got_read(s, i, (uint32_t)ops[i].res);
             got++;
-        } else if (ops[i].res != -EAGAIN && ops[i].res != -EINTR) {
+        } else if (ops[i].res != -EAGAIN && ops[i].res != -EINTR && ops[i].res != -ECANCELED) {
             err = ops[i].res;
         }
     }

@@ -108,6 +108,21 @@ bool uring_available(void)
 }
 
 /*
+ * io_uring itself failed in this thread: never use its ring again (it may
+ * still hold entries that were not submitted); the thread reads and writes
+ * with system calls from now on.
+ */
+static void drop_ring(void)
+{
+    log_msg(WINTUN_LOG_WARN,
+            "io_uring failed in this thread: it uses read() and write() from now on");
+    pthread_setspecific(ring_key, NULL);
+    ring_destroy(thread_ring);
+    thread_ring = NULL;
+    thread_ring_failed = true;
+}
+
+/*
  * Submit ops as one chain with @link between them and wait for every
  * completion. 0, or -errno when io_uring itself failed.
  */
@@ -133,21 +148,30 @@ static int submit_chain(int fd, struct uring_op *ops, unsigned int n, bool write
             sqe->flags |= (uint8_t)link;
         io_uring_sqe_set_data64(sqe, i);
     }
-    int r;
+    int r, tries = 0;
     do
         r = io_uring_submit_and_wait(ring, n);
-    while (r == -EINTR || r == -EAGAIN);
-    if (r < 0)
+    while (r == -EINTR || (r == -EAGAIN && ++tries < 100));
+    if (r < 0) {
+        drop_ring();
         return r;
-    /* Every operation completes before the wait returns, unless a signal cut
-     * the wait short: then wait for the rest. */
-    for (unsigned int got = 0; got < n;) {
+    }
+    /* Every submitted operation completes before the wait returns, unless a
+     * signal cut the wait short: then wait for the rest. The kernel may take
+     * fewer than n (it stops at an entry it cannot take): the rest count as
+     * cancelled, and the ring, which still holds them, is dropped. */
+    unsigned int submitted = (unsigned int)r;
+    for (unsigned int i = submitted; i < n; i++)
+        ops[i].res = -ECANCELED;
+    for (unsigned int got = 0; got < submitted;) {
         struct io_uring_cqe *cqe;
         int err = io_uring_wait_cqe(ring, &cqe);
         if (err == -EINTR)
             continue;
-        if (err < 0)
+        if (err < 0) {
+            drop_ring();
             return err;
+        }
         uint64_t i = io_uring_cqe_get_data64(cqe);
         int res = cqe->res;
         io_uring_cqe_seen(ring, cqe);
@@ -156,6 +180,8 @@ static int submit_chain(int fd, struct uring_op *ops, unsigned int n, bool write
             got++;
         }
     }
+    if (submitted < n)
+        drop_ring();
     return 0;
 }
 

@@ -90,17 +90,14 @@ void writer_flush(struct writer *w)
             break;
         }
         w->submits++;
-        /* Report in order up to the first failure; what the failure
-         * cancelled goes out again in a new chain, after the report. */
+        /* Report in order up to the first write that did not run: what a
+         * failure cancelled goes out again after the report, in a new chain
+         * (or with write() when the thread's ring is gone). */
         unsigned int i = from;
-        bool broken = false;
-        for (; i < w->n; i++) {
+        for (; i < w->n && ops[i].res != -ECANCELED; i++) {
             int res = ops[i].res;
-            if (broken && res == -ECANCELED)
-                break;
             if (res >= 0)
                 res = (uint32_t)res == w->e[i].len ? 0 : -EIO;
-            broken = broken || res < 0;
             report(w, i, res);
         }
         from = i;
