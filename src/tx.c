@@ -108,9 +108,12 @@ static void refused(struct session *s, const uint8_t *data, uint32_t len, uint32
         s->coalesce_udp = false;
     else
         s->coalesce = false;
-    if (offload_split(h, data + VNET_HDR_LEN, len - VNET_HDR_LEN, emit_plain, s, s->split_buf,
-                      OFFLOAD_SCRATCH_LEN) < 0)
+    /* Not split_buf: that belongs to the receive half (rx_lock). */
+    uint8_t *scratch = malloc(OFFLOAD_SCRATCH_LEN);
+    if (!scratch || offload_split(h, data + VNET_HDR_LEN, len - VNET_HDR_LEN, emit_plain, s,
+                                  scratch, OFFLOAD_SCRATCH_LEN) < 0)
         s->tx_stats.TxDroppedKernel += segs;
+    free(scratch);
 }
 
 /* The writer's report on one write (tx_lock held): count it. */
