@@ -199,7 +199,24 @@ static inline size_t udp4_build(uint8_t *pkt, uint32_t src, uint32_t dst, uint16
     return len;
 }
 
-/* ---- the forwarders (fwd-naive, fwd-vnet, fwd-lintun) ---- */
+/* ---- the forwarders (fwd-naive, fwd-vnet, fwd-vnet-uring, fwd-lintun) ---- */
+
+#ifndef TUN_F_USO4
+#define TUN_F_USO4 0x20
+#define TUN_F_USO6 0x40
+#endif
+
+/* Ask for the most offload the kernel accepts (IFF_VNET_HDR queues); returns the flags set. */
+static inline unsigned tun_offload(int fd)
+{
+    unsigned base = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6;
+    unsigned with_uso = base | TUN_F_USO4 | TUN_F_USO6;
+    if (ioctl(fd, TUNSETOFFLOAD, with_uso) == 0)
+        return with_uso;
+    if (ioctl(fd, TUNSETOFFLOAD, base) < 0)
+        die("TUNSETOFFLOAD");
+    return base;
+}
 
 /* One direction of a raw forwarder: each read() from one queue is written to the other. */
 struct raw_dir {

@@ -10,24 +10,6 @@
  * offload flags the kernel accepted.
  */
 #include "bench.h"
-#include <linux/virtio_net.h>
-
-#ifndef TUN_F_USO4
-#define TUN_F_USO4 0x20
-#define TUN_F_USO6 0x40
-#endif
-
-/* Ask for the most offload the kernel accepts; returns the flags set. */
-static unsigned offload(int fd)
-{
-    unsigned base = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6;
-    unsigned with_uso = base | TUN_F_USO4 | TUN_F_USO6;
-    if (ioctl(fd, TUNSETOFFLOAD, with_uso) == 0)
-        return with_uso;
-    if (ioctl(fd, TUNSETOFFLOAD, base) < 0)
-        die("TUNSETOFFLOAD");
-    return base;
-}
 
 int main(int argc, char **argv)
 {
@@ -39,10 +21,10 @@ int main(int argc, char **argv)
     signals_block(&set);
     netns_enter(argv[1]);
     int a = tun_open(IFF_VNET_HDR);
-    unsigned fa = offload(a);
+    unsigned fa = tun_offload(a);
     netns_enter(argv[2]);
     int b = tun_open(IFF_VNET_HDR);
-    unsigned fb = offload(b);
+    unsigned fb = tun_offload(b);
     struct raw_dir ab = {.from = a, .to = b}, ba = {.from = b, .to = a};
     fwd_run(raw_pump, &ab, &ba, &set);
     fwd_print_counts(ab.packets, ab.bytes, ba.packets, ba.bytes, "errors", ab.errors + ba.errors);

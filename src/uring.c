@@ -52,11 +52,9 @@ static int ring_setup(struct io_uring *r)
     return err;
 }
 
-/* The calling thread's ring, made on first use; NULL where it cannot be had. */
-static struct io_uring *ring_of_thread(void)
+/* Make a ring and make it this thread's (torn down when the thread exits). 0 or -errno. */
+static int ring_make(void)
 {
-    if (thread_ring || thread_ring_failed)
-        return thread_ring;
     struct io_uring *r = malloc(sizeof(*r));
     int err = r ? ring_setup(r) : -ENOMEM;
     if (!err && pthread_setspecific(ring_key, r) != 0) {
@@ -65,13 +63,32 @@ static struct io_uring *ring_of_thread(void)
     }
     if (err) {
         free(r);
+        return err;
+    }
+    thread_ring = r;
+    return 0;
+}
+
+/* Tear this thread's ring down now and forget it. */
+static void ring_forget(void)
+{
+    pthread_setspecific(ring_key, NULL);
+    ring_destroy(thread_ring);
+    thread_ring = NULL;
+}
+
+/* The calling thread's ring, made on first use; NULL where it cannot be had. */
+static struct io_uring *ring_of_thread(void)
+{
+    if (thread_ring || thread_ring_failed)
+        return thread_ring;
+    int err = ring_make();
+    if (err) {
         thread_ring_failed = true;
         log_msg(WINTUN_LOG_WARN, "Failed to set up io_uring in this thread (%s): it uses "
                 "read() and write()", strerror(-err));
-        return NULL;
     }
-    thread_ring = r;
-    return r;
+    return thread_ring;
 }
 
 /* uring.h; the ring made to find out stays the probing thread's own. */
@@ -80,25 +97,21 @@ static void probe(void)
     if (pthread_key_create(&ring_key, ring_destroy) != 0)
         return;
     pthread_atfork(NULL, NULL, forget_ring_in_child);
-    struct io_uring *r = malloc(sizeof(*r));
-    int err = r ? ring_setup(r) : -ENOMEM;
+    int err = ring_make();
     if (err) {
-        free(r);
         log_msg(WINTUN_LOG_INFO, "io_uring is not available (%s): sessions use read() and write()",
                 strerror(-err));
         return;
     }
-    struct io_uring_probe *p = io_uring_get_probe_ring(r);
+    struct io_uring_probe *p = io_uring_get_probe_ring(thread_ring);
     uring_ok = p && io_uring_opcode_supported(p, IORING_OP_WRITE) &&
                io_uring_opcode_supported(p, IORING_OP_READ);
     io_uring_free_probe(p);
-    if (!uring_ok || pthread_setspecific(ring_key, r) != 0) {
-        uring_ok = false;
-        ring_destroy(r);
-        log_msg(WINTUN_LOG_INFO, "io_uring cannot read and write here: sessions use read() and write()");
-        return;
+    if (!uring_ok) {
+        ring_forget();
+        log_msg(WINTUN_LOG_INFO,
+                "io_uring cannot read and write here: sessions use read() and write()");
     }
-    thread_ring = r;
 }
 
 bool uring_available(void)
@@ -116,9 +129,7 @@ static void drop_ring(void)
 {
     log_msg(WINTUN_LOG_WARN,
             "io_uring failed in this thread: it uses read() and write() from now on");
-    pthread_setspecific(ring_key, NULL);
-    ring_destroy(thread_ring);
-    thread_ring = NULL;
+    ring_forget();
     thread_ring_failed = true;
 }
 

@@ -70,7 +70,6 @@ static void report(struct writer *w, unsigned int i, int res)
 static void write_each(struct writer *w, unsigned int from)
 {
     for (unsigned int i = from; i < w->n; i++) {
-        w->submits++;
         report(w, i, writer_write_now(w, w->stage + w->e[i].off, w->e[i].len));
     }
 }
@@ -89,7 +88,6 @@ void writer_flush(struct writer *w)
             log_msg(WINTUN_LOG_WARN, "io_uring failed (%s): writing with write()", strerror(-err));
             break;
         }
-        w->submits++;
         /* Report in order up to the first write that did not run: what a
          * failure cancelled goes out again after the report, in a new chain
          * (or with write() when the thread's ring is gone). */
@@ -129,7 +127,6 @@ void writer_commit(struct writer *w, uint32_t len, uint32_t packets, uint32_t by
     }
     if (w->n == 0) {
         /* Nothing to batch with: the write goes out now. */
-        w->submits++;
         report(w, 0, writer_write_now(w, w->stage + e->off, len));
         return;
     }

@@ -63,7 +63,6 @@ struct writer {
     uint64_t last_ns;         /* when the last batch started (or a lone write went) */
     writer_done_fn *done;
     void *arg;
-    uint64_t submits;         /* system calls that carried writes */
     struct writer_entry e[WRITER_BATCH];
 };
 
