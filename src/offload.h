@@ -65,6 +65,19 @@ int offload_split(const struct virtio_net_hdr *hdr, const uint8_t *pkt, size_t l
                   uint8_t *scratch, size_t scratch_len);
 
 /*
+ * offload_split_to - offload_split() that builds each output packet straight
+ * where the caller will keep it, with no scratch copy: @slot is called with
+ * the packet's exact length before the packet is built, and returns room for
+ * it (a ring slot), or NULL to stop. The same packets and checks as
+ * offload_split(); the L4 checksums are summed while the payload is copied.
+ * Returns the number of packets built, -EINVAL when the input is malformed
+ * (checked before the first slot is asked for: nothing built), or -ENOSPC
+ * when @slot returned NULL (the packets before it were built).
+ */
+int offload_split_to(const struct virtio_net_hdr *hdr, const uint8_t *pkt, size_t len,
+                     uint8_t *(*slot)(void *arg, size_t n), void *arg);
+
+/*
  * Coalescing of sent packets into one super-packet (GRO in reverse).
  *
  * struct offload_coalescer holds one super-packet being built in a caller-
@@ -153,6 +166,9 @@ bool offload_packet_valid(const uint8_t *pkt, size_t len);
  */
 uint32_t offload_csum_add(uint32_t sum, const void *data, size_t len);
 uint16_t offload_csum_fold(uint32_t sum);
+/* offload_csum_add() over @src that also copies the @len bytes to @dst, in
+ * one pass (the buffers must not overlap). */
+uint32_t offload_csum_copy(uint32_t sum, void *dst, const void *src, size_t len);
 
 /*
  * The receive path's shortcut for gso_type NONE with NEEDS_CSUM, without a

@@ -57,9 +57,11 @@ static int store(struct session *s, const uint8_t *p, size_t n)
     return copy_in(s, p, n) ? 0 : -ENOSPC;
 }
 
-static int emit_segment(void *arg, const uint8_t *p, size_t n)
+/* Where offload_split_to() builds each packet: a new ring slot. */
+static uint8_t *ring_slot(void *arg, size_t n)
 {
-    return store(arg, p, n);
+    struct session *s = arg;
+    return ring_push(&s->rx, (uint32_t)n);
 }
 
 /* Bytes the split of this read may take in the ring, at most. */
@@ -90,31 +92,25 @@ static int place(struct session *s, const uint8_t *buf, uint32_t n)
     uint32_t len = n - VNET_HDR_LEN;
     if (s->flags & LINTUN_SESSION_PASSTHROUGH)
         return store(s, buf, n);
-    if (h->gso_type == VIRTIO_NET_HDR_GSO_NONE && !(h->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM))
-        return store(s, pkt, len);
-    if (h->gso_type == VIRTIO_NET_HDR_GSO_NONE) {
-        /* A partial checksum (TUN_F_CSUM): copied once, straight into the
-         * ring, and finished there; offload_split would go through split_buf. */
-        long ip_len = offload_csum_plan(h, pkt, len);
-        if (ip_len < 0)
-            return drop_malformed(s, len);
-        uint8_t *dst = copy_in(s, pkt, (size_t)ip_len);
-        if (!dst)
-            return -ENOSPC;
-        offload_csum_finish(h, dst, (size_t)ip_len);
-        return 0;
+    bool gso = h->gso_type != VIRTIO_NET_HDR_GSO_NONE;
+    if (gso) {
+        /* Room for every segment first, so that a split is never cut short. */
+        uint64_t bound = split_bound(h, len);
+        if (bound > ring_space(&s->rx)) {
+            if (bound <= s->rx.capacity - RING_ALIGN || s->rx.out || s->rx.ready)
+                return -ENOSPC;
+            s->rx_stats.RxDropped++; /* could never fit, even in an empty ring */
+            return 0;
+        }
     }
-    uint64_t bound = split_bound(h, len);
-    if (bound > ring_space(&s->rx)) {
-        if (bound <= s->rx.capacity - RING_ALIGN || s->rx.out || s->rx.ready)
-            return -ENOSPC;
-        s->rx_stats.RxDropped++; /* could never fit, even in an empty ring */
-        return 0;
-    }
-    int r = offload_split(h, pkt, len, emit_segment, s, s->split_buf, OFFLOAD_SCRATCH_LEN);
+    /* Packets are built straight in their ring slots: one copy, with the
+     * checksums that need completing summed on the way. */
+    int r = offload_split_to(h, pkt, len, ring_slot, s);
+    if (r == -ENOSPC)
+        return -ENOSPC; /* no slot for a single packet: nothing was stored */
     if (r < 0)
         return drop_malformed(s, len);
-    if (h->gso_type != VIRTIO_NET_HDR_GSO_NONE)
+    if (gso)
         s->rx_stats.RxSuperPackets++;
     return 0;
 }
