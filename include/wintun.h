@@ -1172,7 +1172,7 @@ typedef int(LINTUN_GET_READ_WAIT_FD_FUNC)(WINTUN_SESSION_HANDLE Session);
  * @Flags: a combination of the LINTUN_SESSION_* flags below, or 0 for the
  *   default, which is what WintunStartSession() does.
  *
- * WintunStartSession() with flags:
+ * This is WintunStartSession() with Flags:
  *   - LINTUN_SESSION_NO_OFFLOAD: ask the kernel for no checksum or
  *     segmentation offload: every read and every write is one packet of at
  *     most the MTU. Costs more system calls for bulk TCP; useful to
