@@ -569,7 +569,10 @@ WINTUN_SET_LOGGER_FUNC WintunSetLogger;
  * every session the process starts: "off" (or "0") turns offload off, as
  * LINTUN_SESSION_NO_OFFLOAD does; "nocoalesce" keeps it on receive but
  * sends packets one by one, as LINTUN_SESSION_NO_COALESCE does (see
- * LintunStartSessionEx(), and lintun(7) for how offload works).
+ * LintunStartSessionEx(), and lintun(7) for how offload works). Sent
+ * packets reach the kernel several per system call through io_uring where
+ * the process may use it, else one write(2) each; LINTUN_IO=plain or
+ * LINTUN_IO=uring in the environment forces either (LintunStartSessionEx()).
  *
  * The library starts no thread for a session: each call does its work in
  * the calling thread. The only thread it may start is one per process that
@@ -598,6 +601,8 @@ WINTUN_SET_LOGGER_FUNC WintunSetLogger;
  *   ERROR_ACCESS_DENIED        the caller may not attach to the interface:
  *                              it lacks CAP_NET_ADMIN and is not the
  *                              adapter's owner
+ *   ERROR_NOT_SUPPORTED        LINTUN_IO=uring is set in the environment and
+ *                              this process cannot use io_uring
  *   ERROR_NOT_ENOUGH_MEMORY    the rings or buffers could not be allocated
  *   ERROR_GEN_FAILURE          any other system error; the log line says
  *                              which step failed
@@ -1225,7 +1230,7 @@ typedef int(LINTUN_GET_READ_WAIT_FD_FUNC)(WINTUN_SESSION_HANDLE Session);
  * Returns: the session handle, or NULL with the reason in GetLastError().
  *
  * Errors: as WintunStartSession(), in the same order; Flags is checked after
- * Capacity.
+ * Capacity, and LINTUN_SESSION_IO_URING works as LINTUN_IO=uring does.
  *   ERROR_INVALID_HANDLE       Adapter is NULL or not a live adapter handle
  *   ERROR_ALREADY_INITIALIZED  a session already runs on this adapter
  *   ERROR_INVALID_PARAMETER    Capacity is out of range or not a power of
