@@ -306,7 +306,7 @@ def see_also(lines, pages):
     return ", ".join(refs)
 
 
-def wrap_prototype(proto, width=78):
+def wrap_prototype(proto, width=72):
     """One parameter a line, aligned after the parenthesis, when too long."""
     if len(proto) <= width:
         return [proto]
@@ -326,7 +326,8 @@ def wrap_prototype(proto, width=78):
 def sentence(text):
     """A part of the header written as a phrase, as a sentence."""
     text = text.strip()
-    if text and text[0].islower():
+    # Not a name: "poll(2) failed", "io_uring is", "errno" keep their case.
+    if re.match(r"^[a-z]+\b(?![(_])", text) and text.split()[0] != "errno":
         text = text[0].upper() + text[1:]
     if text and text[-1] not in ".:;!?)":
         text += "."
