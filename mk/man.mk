@@ -1,49 +1,59 @@
 # SPDX-License-Identifier: MIT
-# Man pages, written in scdoc (man/NAME.SECTION.scd, one source per page).
+# Man pages, written in scdoc.
 #   make man        build them into $(B)/man/
 #   make install    also installs them under $(MANDIR)/man{1,3,7}
-# Functions documented on another function's page get a one-line ".so"
-# page, listed in man/links as "LINK TARGET" (so `man LintunSetMtu` shows
-# LintunGetMtu(3)). `make install` needs scdoc (apt-get install scdoc, or
-# `make deps`) and stops with that message without it. The version in each
-# page's title ("lintun X.Y.Z") is the one in include/wintun.h, whatever the
-# source says.
+# The section 3 pages, one per function, are made from the doc comments of
+# include/wintun.h by man/mkman.py (into $(B)/man/scd/), so the header is
+# the one reference of the API; edit it there. Functions documented on
+# another function's page (LintunSetMtu on LintunGetMtu's, the inline
+# GetLastError on LintunGetLastError's) get a one-line ".so" page, which
+# mkman.py lists in $(B)/man/scd/links. lintun(1) and lintun(7) are written
+# by hand in man/. Building them needs python3 and scdoc (`make deps`);
+# without them `make man` and `make install` stop, naming the package. The
+# version in each page's title ("lintun X.Y.Z") is the one in
+# include/wintun.h, whatever a hand-written source says.
 
 SCDOC ?= scdoc
-MAN_SRCS := $(wildcard man/*.scd)
-MAN_PAGES := $(MAN_SRCS:man/%.scd=$(B)/man/%)
-MAN_LINK_NAMES := $(shell sed -n 's/^\([A-Za-z][^ ]*\.[1-8]\) .*/\1/p' man/links 2>/dev/null)
-MAN_LINK_PAGES := $(MAN_LINK_NAMES:%=$(B)/man/%)
-MAN_ALL := $(MAN_PAGES) $(MAN_LINK_PAGES)
+PYTHON ?= /usr/bin/python3
+MAN_HAND := $(wildcard man/*.scd)
+MAN_STAMP := $(B)/man/.stamp
 
 .PHONY: man install-man uninstall-man
-man: $(MAN_ALL)
+man: $(MAN_STAMP)
 
 # scdoc turns hyphenation off before .TH, which turns it on again; function
 # names cut in two ("Wintun-\nCloseAdapter") read badly, so turn it off after.
-$(B)/man/%: man/%.scd include/wintun.h
-	@mkdir -p $(@D)
+# A link page is one line, ".so man3/TARGET.3", resolved by man from the top
+# of the manual tree.
+$(MAN_STAMP): include/wintun.h man/mkman.py $(MAN_HAND) mk/man.mk
 	@command -v $(SCDOC) >/dev/null 2>&1 || { \
 		echo "man: $(SCDOC) is missing: apt-get install scdoc (or make deps)" >&2; exit 1; }
-	$(call say,SCDOC,$@)sed '1s/"lintun [0-9][0-9.]*"/"lintun $(VERSION)"/' $< | $(SCDOC) > $@.tmp && \
-		sed -i '/^\.TH /a .nh' $@.tmp && mv $@.tmp $@
-
-# A link page is one line, ".so manN/TARGET.N", resolved by man from the top
-# of the manual tree.
-$(MAN_LINK_PAGES): $(B)/man/%: man/links
-	@mkdir -p $(@D)
-	$(Q)t=$$(awk -v n='$*' '$$1 == n { print $$2 }' man/links); \
-		test -f "man/$$t.scd" || { echo "man/links: $* points to missing $$t" >&2; exit 1; }; \
-		printf '.so man%s/%s\n' "$${t##*.}" "$$t" > $@
+	@command -v $(PYTHON) >/dev/null 2>&1 || { \
+		echo "man: $(PYTHON) is missing: apt-get install python3 (or make deps)" >&2; exit 1; }
+	$(Q)rm -rf $(B)/man && mkdir -p $(B)/man/scd
+	$(call say,MKMAN,include/wintun.h)$(PYTHON) man/mkman.py include/wintun.h $(B)/man/scd
+	$(Q)for src in $(B)/man/scd/*.scd $(MAN_HAND); do \
+		page=$(B)/man/$${src##*/}; page=$${page%.scd}; \
+		sed '1s/"lintun [0-9][0-9.]*"/"lintun $(VERSION)"/' "$$src" | $(SCDOC) > "$$page.tmp" && \
+		sed -i '/^\.TH /a .nh' "$$page.tmp" && mv "$$page.tmp" "$$page" || exit 1; \
+	done
+	$(Q)grep -v '^#' $(B)/man/scd/links | while read -r link target; do \
+		test -f "$(B)/man/$$target" || { echo "man: $$link points to missing $$target" >&2; exit 1; }; \
+		printf '.so man%s/%s\n' "$${target##*.}" "$$target" > "$(B)/man/$$link" || exit 1; \
+	done
+	$(call say,SCDOC,$(B)/man/)touch $@
 
 install-man: man
 	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3 $(DESTDIR)$(MANDIR)/man7
-	$(Q)for f in $(MAN_ALL); do \
+	$(Q)for f in $(B)/man/*.[1-8]; do \
 		s=$${f##*.}; install -m 0644 "$$f" "$(DESTDIR)$(MANDIR)/man$$s/$${f##*/}" || exit 1; \
 	done
 
+# Removes what install-man installed: the pages named in the header and man/.
 uninstall-man:
-	$(Q)for f in $(MAN_ALL); do rm -f "$(DESTDIR)$(MANDIR)/man$${f##*.}/$${f##*/}"; done
+	$(Q)for f in $$($(PYTHON) man/mkman.py --list include/wintun.h) \
+		$(patsubst man/%.scd,%,$(MAN_HAND)); do \
+		rm -f "$(DESTDIR)$(MANDIR)/man$${f##*.}/$$f"; done
 
 install-extra:: install-man
 uninstall-extra:: uninstall-man

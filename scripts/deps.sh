@@ -4,6 +4,9 @@
 # runs apt-get; otherwise (or with --no-install) it prints the exact command
 # and fails.
 # Usage: deps.sh build|check|demo|bench|deb [--no-install]
+#   build: what `make` needs. The man pages (`make man`, `make install`)
+#        need python3 and scdoc too; `make install` names them if missing,
+#        and check installs them.
 #   deb: the packaging tools, then debian/control's Build-Depends
 #        (`apt-get build-dep ./`), for `make deb` and `make deb-check`.
 set -eu
@@ -40,6 +43,7 @@ check)
     need clang have clang
     need libclang-rt-14-dev sh -c 'ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a'
     need scdoc have scdoc
+    need python3 test -x /usr/bin/python3
     need man-db have man
     need iputils-ping have ping
     ;;

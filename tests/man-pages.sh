@@ -2,7 +2,10 @@
 # SPDX-License-Identifier: MIT
 # Man pages: `make man` builds them; every function liblintun exports (and
 # every function wintun.h declares, and the inline Win32 wrappers) has a
-# section 3 page; lintun(1) and lintun(7) exist; `make install` puts them
+# section 3 page made from its doc comment in wintun.h by man/mkman.py, and
+# the pages built are what mkman.py makes of the header now; mkman.py
+# refuses a function without a doc comment, or one without its Errors or
+# Returns part; lintun(1) and lintun(7) exist; `make install` puts them
 # where man finds them, and each one, links included, renders without a
 # warning and under its own name. It builds, installs and renders every
 # page, which on a loaded machine takes near a minute:
@@ -11,8 +14,10 @@ set -u
 build=${LINTUN_BUILD:-build}
 
 skip() { echo "skipped: $*"; exit 77; }
-for tool in scdoc man nm; do
-    command -v $tool >/dev/null 2>&1 || skip "$tool is missing (apt-get install scdoc man-db binutils)"
+python=${PYTHON:-/usr/bin/python3}
+for tool in scdoc man nm $python; do
+    command -v $tool >/dev/null 2>&1 ||
+        skip "$tool is missing (apt-get install scdoc man-db binutils python3)"
 done
 
 failed=0
@@ -37,18 +42,46 @@ for f in $(cat "$tmp/declared"); do
 done
 printf '%s\n' WaitForSingleObject GetLastError SetLastError |
     sort -u - "$tmp/exports" "$tmp/declared" >"$tmp/functions"
+# Each has a page of its own or a link to the page that documents it, both
+# made from the header (mkman.py --list names them).
+"$python" man/mkman.py --list include/wintun.h >"$tmp/generated" ||
+    fail "man/mkman.py --list include/wintun.h"
 n=0
 for f in $(cat "$tmp/functions"); do
     n=$((n + 1))
     [ -s "$build/man/$f.3" ] || fail "no man page for $f ($build/man/$f.3)"
+    grep -qx "$f.3" "$tmp/generated" || fail "$f has no page generated from include/wintun.h"
 done
 [ "$n" -ge 38 ] || fail "only $n functions found (14 Wintun, 21 Lintun, 3 wrappers expected)"
 for p in lintun.1 lintun.7; do
     [ -s "$build/man/$p" ] || fail "no man page $p"
 done
-for src in man/*.scd man/links; do
+for src in man/*.scd man/mkman.py; do
     head -n 2 "$src" | grep -q 'SPDX-License-Identifier: MIT' || fail "$src has no SPDX line"
 done
+ls man/*.3.scd >/dev/null 2>&1 &&
+    fail "hand-written section 3 pages in man/: document the function in include/wintun.h"
+
+# The pages built are current: mkman.py makes the same of the header now.
+"$python" man/mkman.py include/wintun.h "$tmp/scd" || fail "man/mkman.py include/wintun.h"
+diff -r "$tmp/scd" "$build/man/scd" >"$tmp/diff" ||
+    { fail "$build/man/scd is not what man/mkman.py makes of include/wintun.h:"; head -n 20 "$tmp/diff"; }
+
+# mkman.py names the line of a function declared without a doc comment, and
+# of a doc comment without its Errors part.
+awk '/^ \* WintunDeleteDriver - / { sub(/\/\*\*$/, "/*", prev) } NR > 1 { print prev } { prev = $0 }
+     END { print prev }' include/wintun.h >"$tmp/undocumented.h"
+line=$(grep -n '^WINTUN_DELETE_DRIVER_FUNC WintunDeleteDriver;$' "$tmp/undocumented.h" | cut -d: -f1)
+"$python" man/mkman.py --check "$tmp/undocumented.h" 2>"$tmp/err" &&
+    fail "mkman.py accepts WintunDeleteDriver without a doc comment"
+grep -q "^$tmp/undocumented.h:$line: WintunDeleteDriver has no doc comment" "$tmp/err" ||
+    { fail "mkman.py does not name the undocumented WintunDeleteDriver at line $line:"; cat "$tmp/err"; }
+awk '/^ \* WintunGetReadWaitEvent - / { on = 1 } on && /^ \* Errors:/ { skip = 1 }
+     skip && /^ \*$/ { skip = 0; on = 0 } !skip' include/wintun.h >"$tmp/no-errors.h"
+"$python" man/mkman.py --check "$tmp/no-errors.h" 2>"$tmp/err" &&
+    fail "mkman.py accepts WintunGetReadWaitEvent without an Errors part"
+grep -q "no-errors.h:[0-9]*: the doc comment of WintunGetReadWaitEvent has no Errors part" \
+    "$tmp/err" || { fail "mkman.py does not report the missing Errors part:"; cat "$tmp/err"; }
 
 # Install into a temporary prefix and ask man, as a user would.
 make -s --no-print-directory install B="$build" PREFIX="$tmp/prefix" >"$tmp/install.log" 2>&1 ||
