@@ -87,12 +87,4 @@ int adapter_delete_link(const struct adapter *a);
 /* Is the creating process still alive (its abstract name still bound)? */
 bool adapter_creator_alive(const struct adapter *a);
 
-/*
- * UTF-32 <-> UTF-8; 0 or -EINVAL (NULL or empty, invalid code points,
- * control chars) / -ENAMETOOLONG (more than max_chars UTF-16 units, as
- * Wintun counts, or more than out_size - 1 bytes).
- */
-int text_to_utf8(const WCHAR *in, size_t max_chars, char *out, size_t out_size);
-int text_from_utf8(const char *in, WCHAR *out, size_t out_chars);
-
 #endif

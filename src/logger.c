@@ -18,7 +18,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
-#include "adapter.h"
 #include "log.h"
 #include "text.h"
 
