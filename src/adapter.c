@@ -831,3 +831,59 @@ bool adapter_creator_alive(const struct adapter *a)
     adapter_ns_leave(saved);
     return alive;
 }
+
+/* ------------------------------------------------------------------------
+ * Queues for sessions
+ * --------------------------------------------------------------------- */
+
+int adapter_attach_queue(struct adapter *a, const struct nl_link *link, bool *owned)
+{
+    if (a->creator) {
+        struct ifreq ifr = {.ifr_flags = IFF_ATTACH_QUEUE};
+        if (ioctl(a->tun_fd, TUNSETQUEUE, &ifr) < 0)
+            return -errno;
+        *owned = false;
+        return a->tun_fd;
+    }
+    int saved, err;
+    if ((err = adapter_ns_enter(a, &saved)) < 0)
+        return err;
+    int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC | O_NONBLOCK);
+    err = fd < 0 ? -errno : 0;
+    adapter_ns_leave(saved);
+    if (err)
+        return err;
+    struct ifreq ifr = {.ifr_flags = TUN_FLAGS};
+    memcpy(ifr.ifr_name, link->ifname, IFNAMSIZ);
+    if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
+        err = -errno;
+        close(fd);
+        return err;
+    }
+    *owned = true;
+    return fd;
+}
+
+void adapter_detach_queue(int fd, bool owned)
+{
+    int off = 0;
+    ioctl(fd, TUNSETCARRIER, &off);
+    if (owned) {
+        close(fd);
+    } else {
+        struct ifreq ifr = {.ifr_flags = IFF_DETACH_QUEUE};
+        ioctl(fd, TUNSETQUEUE, &ifr);
+    }
+}
+
+int adapter_lock_session(const struct adapter *a)
+{
+    char suffix[32];
+    snprintf(suffix, sizeof(suffix), "/session/%d", a->ifindex);
+    int saved, err = adapter_ns_enter(a, &saved);
+    if (err)
+        return err;
+    int fd = adapter_bind_abstract(a->guid_text, suffix, SOCK_DGRAM);
+    adapter_ns_leave(saved);
+    return fd;
+}

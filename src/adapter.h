@@ -87,4 +87,23 @@ int adapter_delete_link(const struct adapter *a);
 /* Is the creating process still alive (its abstract name still bound)? */
 bool adapter_creator_alive(const struct adapter *a);
 
+/*
+ * A queue of the adapter's device for a session: the creator attaches its
+ * own detached queue again, anyone else opens a new one (in the adapter's
+ * namespace). The descriptor, or -errno; *owned is true when the caller owns
+ * the descriptor (a new queue), false for the creator's.
+ */
+int adapter_attach_queue(struct adapter *a, const struct nl_link *link, bool *owned);
+/* Turn the carrier off and give a queue back: closed if owned, else detached. */
+void adapter_detach_queue(int fd, bool owned);
+/*
+ * One session per adapter, across processes: bind
+ * "\0lintun/{GUID}/session/<ifindex>" in the adapter's namespace. The socket,
+ * or -errno (-EADDRINUSE: a session runs). The interface index is part of the
+ * name because a session outlives its adapter's removal (until
+ * WintunEndSession): a new adapter with the same GUID is a new interface, and
+ * takes a session of its own, as in Wintun.
+ */
+int adapter_lock_session(const struct adapter *a);
+
 #endif

@@ -24,7 +24,6 @@
 #include "netlink.h"
 #include "session.h"
 
-#define TUN_FLAGS (IFF_TUN | IFF_NO_PI | IFF_VNET_HDR | IFF_MULTI_QUEUE)
 #define KNOWN_FLAGS                                                                    \
     (LINTUN_SESSION_NO_OFFLOAD | LINTUN_SESSION_NO_COALESCE | LINTUN_SESSION_PASSTHROUGH | \
      LINTUN_SESSION_NO_IO_URING | LINTUN_SESSION_IO_URING)
@@ -100,31 +99,6 @@ static void offload_probe(struct session *s)
     s->coalesce_udp = s->coalesce && (s->offload & TUN_F_USO4);
 }
 
-/* Attach a queue: the creator re-attaches its own, others attach a new one. */
-static int attach_queue(struct session *s, struct adapter *a, const struct nl_link *link)
-{
-    if (a->creator) {
-        struct ifreq ifr = {.ifr_flags = IFF_ATTACH_QUEUE};
-        if (ioctl(a->tun_fd, TUNSETQUEUE, &ifr) < 0)
-            return -errno;
-        s->tun_fd = a->tun_fd;
-        s->owns_tun_fd = false;
-        return 0;
-    }
-    int saved, err;
-    if ((err = adapter_ns_enter(a, &saved)) < 0)
-        return err;
-    s->tun_fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC | O_NONBLOCK);
-    err = s->tun_fd < 0 ? -errno : 0;
-    adapter_ns_leave(saved);
-    if (err)
-        return err;
-    s->owns_tun_fd = true;
-    struct ifreq ifr = {.ifr_flags = TUN_FLAGS};
-    memcpy(ifr.ifr_name, link->ifname, IFNAMSIZ);
-    return ioctl(s->tun_fd, TUNSETIFF, &ifr) < 0 ? -errno : 0;
-}
-
 /* Another process created the adapter: watch it, so its exit ends the adapter. */
 static int watch_creator(struct session *s, struct adapter *a, const struct nl_link *link)
 {
@@ -165,24 +139,6 @@ static int carrier_on(struct session *s, struct adapter *a, struct nl_sock *nl)
         usleep(100);
     }
     return 0;
-}
-
-/*
- * One session per adapter, across processes: "\0lintun/{GUID}/session/<ifindex>".
- * The interface index is part of the name because a session outlives its
- * adapter's removal (until WintunEndSession): a new adapter with the same
- * GUID is a new interface, and takes a session of its own, as in Wintun.
- */
-static int lock_session(struct session *s, struct adapter *a)
-{
-    char suffix[32];
-    snprintf(suffix, sizeof(suffix), "/session/%d", a->ifindex);
-    int saved, err = adapter_ns_enter(a, &saved);
-    if (err)
-        return err;
-    s->lock_fd = adapter_bind_abstract(a->guid_text, suffix, SOCK_DGRAM);
-    adapter_ns_leave(saved);
-    return s->lock_fd < 0 ? s->lock_fd : 0;
 }
 
 static int epoll_add(int ep, int fd, uint32_t events)
@@ -260,16 +216,8 @@ static struct session *session_new(struct adapter *a, DWORD flags)
 
 static void session_free(struct session *s)
 {
-    if (s->tun_fd >= 0) {
-        int off = 0;
-        ioctl(s->tun_fd, TUNSETCARRIER, &off);
-        if (s->owns_tun_fd) {
-            close(s->tun_fd);
-        } else {
-            struct ifreq ifr = {.ifr_flags = IFF_DETACH_QUEUE};
-            ioctl(s->tun_fd, TUNSETQUEUE, &ifr);
-        }
-    }
+    if (s->tun_fd >= 0)
+        adapter_detach_queue(s->tun_fd, s->owns_tun_fd);
     /* Cleared, not just closed: a late waiter still holding the (retired)
      * struct must not touch a descriptor number that is reused elsewhere. */
     int *fds[] = {&s->event_fd, &s->epoll_fd, &s->creator_fd, &s->lock_fd};
@@ -312,7 +260,7 @@ static int open_queue(struct session *s, struct adapter *a, struct nl_sock *nl)
     int err = nl_link_get(nl, a->ifindex, &link);
     if (err)
         return start_error(err, a, "Failed to read the interface"), err;
-    if ((err = attach_queue(s, a, &link)) < 0)
+    if ((err = s->tun_fd = adapter_attach_queue(a, &link, &s->owns_tun_fd)) < 0)
         return start_error(err, a, "Failed to attach to the interface"), err;
     if ((err = watch_creator(s, a, &link)) < 0)
         return start_error(err, a, "Failed to watch the adapter's creator"), err;
@@ -358,8 +306,8 @@ LINTUN_EXPORT WINTUN_SESSION_HANDLE LintunStartSessionEx(WINTUN_ADAPTER_HANDLE h
     /* As in Wintun's driver, "a session already runs" comes before the
      * capacity check. The lock is an abstract socket, so it holds across
      * processes and handles alike. */
-    int err = lock_session(s, a);
-    if (err) {
+    int err = s->lock_fd = adapter_lock_session(a);
+    if (err < 0) {
         start_error(err, a, "Failed to lock the session");
         goto cleanup_session;
     }
