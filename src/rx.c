@@ -18,7 +18,6 @@
 
 /* Worst-case header bytes of one segment (IPv4 60 + TCP 60, IPv6 40 + TCP 60). */
 #define SEG_HDR_MAX 120u
-#define CREATOR_CHECK_NS 10000000ull
 
 static uint64_t now_ns(void)
 {
@@ -302,29 +301,6 @@ int rx_fill(struct session *s)
             return read_error(s, -err);
     }
     return 0;
-}
-
-/*
- * Runs in receivers (under rx_lock), in allocators and in waiters (without
- * it), so everything here is atomic: one thread wins creator_gone and acts.
- * EOF comes first, so every call reports it within the check period even
- * when deleting the interface takes the kernel a long time.
- */
-void session_check_creator(struct session *s, bool force)
-{
-    if (s->creator_fd < 0 || atomic_load(&s->eof))
-        return;
-    uint64_t now = now_ns();
-    if (!force && now - atomic_load_explicit(&s->check_ns, memory_order_relaxed) < CREATOR_CHECK_NS)
-        return;
-    atomic_store_explicit(&s->check_ns, now, memory_order_relaxed);
-    struct pollfd p = {.fd = s->creator_fd, .events = POLLIN};
-    if (poll(&p, 1, 0) != 1 || atomic_exchange(&s->creator_gone, true))
-        return;
-    log_msg(WINTUN_LOG_INFO, "The creator of \"%ls\" exited; removing the adapter",
-            s->adapter->name);
-    session_set_eof(s);
-    adapter_delete_link(s->adapter);
 }
 
 static BYTE *receive_locked(struct session *s, DWORD *size)

@@ -156,17 +156,18 @@ struct session *session_get(WINTUN_SESSION_HANDLE handle, const char *caller);
  */
 bool session_gone(struct session *s);
 
-/* rx.c */
-/* Store what the queue has into the ring; 0 or -errno (-EBADFD: adapter gone). */
-int rx_fill(struct session *s);
-/* After a release: store the pending read if it fits now. */
-void rx_after_release(struct session *s);
 /* Has the creating process died? Then delete the interface and mark EOF. */
 void session_check_creator(struct session *s, bool force);
 /* Mark the session EOF and wake every waiter. */
 void session_set_eof(struct session *s);
 /* Signal the read-wait event (the eventfd): waiters wake. */
 void session_wake(struct session *s);
+
+/* rx.c */
+/* Store what the queue has into the ring; 0 or -errno (-EBADFD: adapter gone). */
+int rx_fill(struct session *s);
+/* After a release: store the pending read if it fits now. */
+void rx_after_release(struct session *s);
 
 /* tx.c */
 /* Set up the session's writer (tun_fd open): 0 or -errno. */
