@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "adapter.h"
+#include "held.h"
 #include "log.h"
 #include "session.h"
 #include "uring.h"
@@ -354,7 +355,7 @@ LINTUN_EXPORT BYTE *WintunReceivePacket(WINTUN_SESSION_HANDLE handle, DWORD *siz
     pthread_mutex_unlock(&s->rx_lock);
     /* Nothing to receive: a good moment to write what sends hold back. */
     if (!p)
-        tx_flush_all();
+        held_flush_all();
     return p;
 }
 

@@ -20,6 +20,7 @@
 #include <linux/if_tun.h>
 #include "adapter.h"
 #include "handle.h"
+#include "held.h"
 #include "log.h"
 #include "netlink.h"
 #include "session.h"
@@ -438,7 +439,7 @@ LINTUN_EXPORT void WintunEndSession(WINTUN_SESSION_HANDLE handle)
     session_wake(s);
     for (int i = 0; i < 2000 && atomic_load(&s->waiters) > 0; i++)
         usleep(500);
-    tx_unhold(s);
+    held_remove(s);
     pthread_mutex_lock(&s->rx_lock);
     pthread_mutex_lock(&s->tx_lock);
     tx_flush_held(s);
@@ -558,7 +559,7 @@ LINTUN_EXPORT DWORD LintunWaitForSingleObject(HANDLE handle, DWORD ms)
         return WAIT_FAILED;
     }
     struct session *s = ev->session;
-    tx_flush_all();
+    held_flush_all();
     /* Registered first, then checked: WintunEndSession sets ending first,
      * then waits for waiters to leave, so either it waits for us or we see
      * ending here and never touch its descriptors. */

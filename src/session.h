@@ -21,7 +21,7 @@
  *     still open after the call is "held back" and written when the batch
  *     fills, when any thread of the process waits on a read-wait event or
  *     receives nothing, when the session ends, or by the flusher thread
- *     within about TX_HOLD_NS (tx.c).
+ *     within about TX_HOLD_NS (held.c).
  *
  * Locking and memory ordering.
  *   rx_lock guards the receive ring, rx_buf and its reads, the rx counters
@@ -34,7 +34,7 @@
  *     one spurious wake-up (the queue polled while the ring is full) or none
  *     (the release that unblocks also fires the eventfd). eof, ending and
  *     waiters are atomics read without locks.
- *   Lock order: rx_lock, then tx_lock, then the held list's lock (tx.c).
+ *   Lock order: rx_lock, then tx_lock, then the held list's lock (held.c).
  *     The flusher takes the held-list lock first and only try-locks
  *     tx_lock, so it never waits in the other order.
  * Descriptors: tun_fd (the queue), event_fd (an eventfd that wakes waiters:
@@ -70,7 +70,6 @@
 #define VNET_HDR_LEN OFFLOAD_VNET_HDR_LEN
 #define RX_BUF_LEN OFFLOAD_SUPER_LEN
 #define RX_BATCH 16u /* reads per io_uring submission, at most */
-#define TX_HOLD_NS 100000
 
 struct adapter;
 struct session;
@@ -136,7 +135,7 @@ struct session {
     struct offload_coalescer co;
     struct writer w;         /* stages writes; several per system call (writer.h) */
     uint8_t *tx_buf;         /* a zero virtio_net_hdr, then one packet to write */
-    bool held;               /* on the held list (tx.c) */
+    bool held;               /* on the held list (held.c) */
     bool coalesce;           /* off after a kernel refused a TCP super-packet */
     bool coalesce_udp;       /* off after a kernel refused a UDP super-packet */
     uint32_t co_misses;      /* super-packets in a row that ended with one segment */
@@ -176,9 +175,5 @@ int tx_init(struct session *s, enum writer_mode mode);
 void tx_flush_ready(struct session *s);
 /* Write the held-back super-packet and everything staged (tx_lock held). */
 void tx_flush_held(struct session *s);
-/* Write every session's held-back super-packet (no locks held). */
-int tx_flush_all(void); /* returns how many had one */
-/* Take the session off the held list (before it ends). */
-void tx_unhold(struct session *s);
 
 #endif
