@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <poll.h>
 #include <string.h>
-#include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
@@ -16,6 +15,7 @@
 #include "log.h"
 #include "session.h"
 #include "uring.h"
+#include "wait.h"
 
 /* Worst-case header bytes of one segment (IPv4 60 + TCP 60, IPv6 40 + TCP 60). */
 #define SEG_HDR_MAX 120u
@@ -30,17 +30,6 @@ static uint64_t now_ns(void)
 static void publish_ready(struct session *s)
 {
     atomic_store_explicit(&s->rx_ready, s->rx.ready, memory_order_release);
-}
-
-/* Take tun_fd out of the wait set while the ring has no room, and back. */
-static void set_blocked(struct session *s, bool blocked)
-{
-    if (atomic_load_explicit(&s->rx_blocked, memory_order_relaxed) == blocked)
-        return;
-    struct epoll_event ev = {.events = blocked ? 0 : EPOLLIN, .data.fd = s->tun_fd};
-    if (s->epoll_fd >= 0 && epoll_ctl(s->epoll_fd, EPOLL_CTL_MOD, s->tun_fd, &ev) < 0)
-        log_msg(WINTUN_LOG_WARN, "Failed to update the read-wait set: %s", strerror(errno));
-    atomic_store_explicit(&s->rx_blocked, blocked, memory_order_relaxed);
 }
 
 /* Copy a packet into a new ring slot; the slot, or NULL when there is no room. */
@@ -206,12 +195,12 @@ static int place_reads(struct session *s)
     for (; s->rx_first < s->rx_count; s->rx_first++) {
         uint32_t n = s->rx_lens[s->rx_first];
         if (n && place(s, read_buf(s, s->rx_first), n) == -ENOSPC) {
-            set_blocked(s, true);
+            wait_set_blocked(s, true);
             return -ENOSPC;
         }
     }
     s->rx_first = s->rx_count = 0;
-    set_blocked(s, false);
+    wait_set_blocked(s, false);
     return 0;
 }
 
