@@ -13,6 +13,7 @@
 #include "adapter.h"
 #include "held.h"
 #include "log.h"
+#include "rx.h"
 #include "session.h"
 #include "uring.h"
 #include "wait.h"

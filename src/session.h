@@ -147,6 +147,11 @@ struct session {
 /* The session behind a handle, or NULL with ERROR_INVALID_HANDLE set. */
 struct session *session_get(WINTUN_SESSION_HANDLE handle, const char *caller);
 
+/* A new session on a (which it holds a reference to), descriptors -1; NULL without memory. */
+struct session *session_new(struct adapter *a, DWORD flags);
+/* Close, free and retire everything of s (handle.h) and release its adapter. */
+void session_free(struct session *s);
+
 /*
  * Is the adapter gone (the session at end of file)? Without a system call
  * on most calls: the queue is polled when this process has deleted an
@@ -161,19 +166,5 @@ void session_check_creator(struct session *s, bool force);
 void session_set_eof(struct session *s);
 /* Signal the read-wait event (the eventfd): waiters wake. */
 void session_wake(struct session *s);
-
-/* rx.c */
-/* Store what the queue has into the ring; 0 or -errno (-EBADFD: adapter gone). */
-int rx_fill(struct session *s);
-/* After a release: store the pending read if it fits now. */
-void rx_after_release(struct session *s);
-
-/* tx.c */
-/* Set up the session's writer (tun_fd open): 0 or -errno. */
-int tx_init(struct session *s, enum writer_mode mode);
-/* Write every sent slot from the oldest on (tx_lock held). */
-void tx_flush_ready(struct session *s);
-/* Write the held-back super-packet and everything staged (tx_lock held). */
-void tx_flush_held(struct session *s);
 
 #endif

@@ -21,6 +21,7 @@
 #include "held.h"
 #include "log.h"
 #include "session.h"
+#include "tx.h"
 #include "writer.h"
 
 #define CO_MISS_RUNS 8

@@ -1,0 +1,270 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Starting and ending sessions: LintunStartSessionEx, WintunStartSession and
+ * WintunEndSession. A start locks the adapter's session name, attaches a
+ * queue, watches the creator, turns offload and the carrier on and makes the
+ * rings; an end wakes every waiter, writes what sends hold back and frees
+ * the session (session.c).
+ */
+#include <errno.h>
+#include <net/if.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <linux/if_tun.h>
+#include "adapter.h"
+#include "handle.h"
+#include "held.h"
+#include "log.h"
+#include "netlink.h"
+#include "session.h"
+#include "tx.h"
+
+#define KNOWN_FLAGS                                                                    \
+    (LINTUN_SESSION_NO_OFFLOAD | LINTUN_SESSION_NO_COALESCE | LINTUN_SESSION_PASSTHROUGH | \
+     LINTUN_SESSION_NO_IO_URING | LINTUN_SESSION_IO_URING)
+#define IO_FLAGS (LINTUN_SESSION_NO_IO_URING | LINTUN_SESSION_IO_URING)
+
+static DWORD env_flags(DWORD flags)
+{
+    const char *io = getenv("LINTUN_IO");
+    if (io && !(flags & IO_FLAGS)) {
+        if (!strcmp(io, "plain"))
+            flags |= LINTUN_SESSION_NO_IO_URING;
+        else if (!strcmp(io, "uring"))
+            flags |= LINTUN_SESSION_IO_URING;
+    }
+    const char *v = getenv("LINTUN_OFFLOAD");
+    if (!v)
+        return flags;
+    if (!strcmp(v, "off") || !strcmp(v, "0"))
+        return flags | LINTUN_SESSION_NO_OFFLOAD;
+    if (!strcmp(v, "nocoalesce"))
+        return flags | LINTUN_SESSION_NO_COALESCE;
+    return flags;
+}
+
+static enum writer_mode writer_mode(DWORD flags)
+{
+    if (flags & LINTUN_SESSION_NO_IO_URING)
+        return WRITER_PLAIN;
+    return flags & LINTUN_SESSION_IO_URING ? WRITER_URING : WRITER_AUTO;
+}
+
+/* Turn on the offloads the kernel accepts, richest first (EINVAL = unknown bit). */
+static void offload_probe(struct session *s)
+{
+    static const unsigned int tries[] = {
+        TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 | TUN_F_TSO_ECN | TUN_F_USO4 | TUN_F_USO6,
+        TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 | TUN_F_TSO_ECN,
+        TUN_F_CSUM,
+    };
+    s->offload = 0;
+    if (!(s->flags & LINTUN_SESSION_NO_OFFLOAD)) {
+        for (size_t i = 0; i < sizeof(tries) / sizeof(tries[0]); i++) {
+            if (ioctl(s->tun_fd, TUNSETOFFLOAD, (unsigned long)tries[i]) == 0) {
+                s->offload = tries[i];
+                break;
+            }
+        }
+    }
+    if (!s->offload && ioctl(s->tun_fd, TUNSETOFFLOAD, 0UL) < 0)
+        log_msg(WINTUN_LOG_WARN, "Failed to turn offload off: %s", strerror(errno));
+    s->coalesce = (s->offload & TUN_F_TSO4) && !(s->flags & LINTUN_SESSION_NO_COALESCE) &&
+                  !(s->flags & LINTUN_SESSION_PASSTHROUGH);
+    s->coalesce_udp = s->coalesce && (s->offload & TUN_F_USO4);
+}
+
+/* Another process created the adapter: watch it, so its exit ends the adapter. */
+static int watch_creator(struct session *s, struct adapter *a, const struct nl_link *link)
+{
+    DWORD pid = 0;
+    if (a->creator)
+        return 0;
+    adapter_parse_alias_pid(link->alias, NULL, NULL, NULL, 0, &pid);
+    if (pid && (pid_t)pid != getpid()) {
+        s->creator_fd = (int)syscall(SYS_pidfd_open, (pid_t)pid, 0);
+        if (s->creator_fd < 0)
+            log_msg(WINTUN_LOG_WARN, "Cannot watch the creator of \"%ls\" (pid %u): %s",
+                    a->name, pid, strerror(errno));
+    }
+    /* Checked after the pidfd exists, so a creator dying in between is seen. */
+    if (!adapter_creator_alive(a)) {
+        adapter_delete_link(a);
+        return -EBADFD;
+    }
+    return 0;
+}
+
+/*
+ * Turn the carrier on and wait (up to 100 ms) until the kernel reports the
+ * link running: it activates the link's queueing asynchronously, and until
+ * then packets the system sends into the adapter are dropped, so a reply to
+ * the very first packet a program sends could be lost.
+ */
+static int carrier_on(struct session *s, struct adapter *a, struct nl_sock *nl)
+{
+    int on = 1;
+    if (ioctl(s->tun_fd, TUNSETCARRIER, &on) < 0)
+        return -errno;
+    struct nl_link link;
+    for (int i = 0; i < 1000; i++) {
+        int err = nl_link_get(nl, a->ifindex, &link);
+        if (err || (link.flags & IFF_RUNNING) || !(link.flags & IFF_UP))
+            break;
+        usleep(100);
+    }
+    return 0;
+}
+
+static int make_event(struct session *s)
+{
+    s->event_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    return s->event_fd < 0 ? -errno : 0;
+}
+
+static int make_buffers(struct session *s, DWORD capacity)
+{
+    int err = ring_init(&s->rx, capacity);
+    if (!err)
+        err = ring_init(&s->tx, capacity);
+    if (err)
+        return err;
+    s->rx_buf = malloc((size_t)RX_BATCH * RX_BUF_LEN);
+    s->split_buf = malloc(OFFLOAD_SCRATCH_LEN);
+    s->tx_buf = calloc(1, RX_BUF_LEN);
+    if (!s->rx_buf || !s->split_buf || !s->tx_buf)
+        return -ENOMEM;
+    return 0;
+}
+
+static DWORD start_error(int err, const struct adapter *a, const char *step)
+{
+    if (err == -EADDRINUSE)
+        return fail(ERROR_ALREADY_INITIALIZED, "A session already runs on \"%ls\"", a->name);
+    if (err == -EBADFD || err == -ENODEV)
+        return fail_errno(ERROR_HANDLE_EOF, -err, "Adapter \"%ls\" is gone", a->name);
+    if (err == -EOPNOTSUPP)
+        return fail_errno(ERROR_NOT_SUPPORTED, -err, "%s: io_uring is not available here", step);
+    if (err == -EPERM || err == -EACCES)
+        return fail_errno(ERROR_ACCESS_DENIED, -err,
+                          "%s: a session needs CAP_NET_ADMIN or to be the adapter's owner", step);
+    return fail_sys(-err, "%s", step);
+}
+
+/* The steps of a session start that need the kernel's view of the link. */
+static int open_queue(struct session *s, struct adapter *a, struct nl_sock *nl)
+{
+    struct nl_link link;
+    int err = nl_link_get(nl, a->ifindex, &link);
+    if (err)
+        return start_error(err, a, "Failed to read the interface"), err;
+    if ((err = s->tun_fd = adapter_attach_queue(a, &link, &s->owns_tun_fd)) < 0)
+        return start_error(err, a, "Failed to attach to the interface"), err;
+    if ((err = watch_creator(s, a, &link)) < 0)
+        return start_error(err, a, "Failed to watch the adapter's creator"), err;
+    offload_probe(s);
+    if ((err = carrier_on(s, a, nl)) < 0)
+        return start_error(err, a, "Failed to turn the carrier on"), err;
+    return 0;
+}
+
+static int session_open(struct session *s, struct adapter *a, DWORD capacity)
+{
+    int err;
+    /* One netlink socket, in the adapter's namespace, serves the whole start. */
+    struct nl_sock *nl;
+    if ((err = adapter_nl_open(a, &nl)) < 0)
+        return start_error(err, a, "Failed to open a netlink socket"), err;
+    err = open_queue(s, a, nl);
+    nl_close(nl);
+    if (err)
+        return err;
+    if ((err = make_event(s)) < 0)
+        return start_error(err, a, "Failed to create the read-wait event"), err;
+    if ((err = make_buffers(s, capacity)) < 0)
+        return start_error(err, a, "Failed to allocate the rings"), err;
+    if ((err = tx_init(s, writer_mode(s->flags))) < 0)
+        return start_error(err, a, "Failed to set up io_uring for writes"), err;
+    s->rx_batched = writer_batched(&s->w);
+    s->rx_depth = 1;
+    return 0;
+}
+
+LINTUN_EXPORT WINTUN_SESSION_HANDLE LintunStartSessionEx(WINTUN_ADAPTER_HANDLE handle,
+                                                         DWORD capacity, DWORD flags)
+{
+    struct adapter *a = adapter_get(handle, __func__);
+    if (!a)
+        return NULL;
+    struct session *s = session_new(a, env_flags(flags));
+    if (!s) {
+        fail(ERROR_NOT_ENOUGH_MEMORY, "Failed to allocate a session");
+        return NULL;
+    }
+    /* As in Wintun's driver, "a session already runs" comes before the
+     * capacity check. The lock is an abstract socket, so it holds across
+     * processes and handles alike. */
+    int err = s->lock_fd = adapter_lock_session(a);
+    if (err < 0) {
+        start_error(err, a, "Failed to lock the session");
+        goto cleanup_session;
+    }
+    if (capacity < WINTUN_MIN_RING_CAPACITY || capacity > WINTUN_MAX_RING_CAPACITY ||
+        (capacity & (capacity - 1))) {
+        fail(ERROR_INVALID_PARAMETER,
+             "Ring capacity 0x%x must be a power of two from 0x%x to 0x%x", capacity,
+             WINTUN_MIN_RING_CAPACITY, WINTUN_MAX_RING_CAPACITY);
+        goto cleanup_session;
+    }
+    if ((flags & ~(DWORD)KNOWN_FLAGS) || (flags & IO_FLAGS) == IO_FLAGS) {
+        fail(ERROR_INVALID_PARAMETER, "Unknown session flags 0x%x", flags);
+        goto cleanup_session;
+    }
+    if (session_open(s, a, capacity) < 0)
+        goto cleanup_session;
+    log_msg(WINTUN_LOG_INFO, "Session started on \"%ls\" (offload 0x%x%s; reads and writes %s)",
+            a->name, s->offload, s->coalesce ? ", coalescing sends" : "",
+            writer_batched(&s->w) ? "batched through io_uring" : "one system call each");
+    return (WINTUN_SESSION_HANDLE)s;
+
+cleanup_session:;
+    DWORD code = get_last_error();
+    session_free(s);
+    set_last_error(code);
+    return NULL;
+}
+
+LINTUN_EXPORT WINTUN_SESSION_HANDLE WintunStartSession(WINTUN_ADAPTER_HANDLE adapter,
+                                                       DWORD capacity)
+{
+    return LintunStartSessionEx(adapter, capacity, 0);
+}
+
+LINTUN_EXPORT void WintunEndSession(WINTUN_SESSION_HANDLE handle)
+{
+    if (!handle)
+        return;
+    DWORD saved = get_last_error();
+    struct session *s = session_get(handle, __func__);
+    if (!s)
+        goto out;
+    /* Wake every waiter and let it leave the wait before anything is freed. */
+    atomic_store(&s->ending, true);
+    session_wake(s);
+    for (int i = 0; i < 2000 && atomic_load(&s->waiters) > 0; i++)
+        usleep(500);
+    held_remove(s);
+    pthread_mutex_lock(&s->rx_lock);
+    pthread_mutex_lock(&s->tx_lock);
+    tx_flush_held(s);
+    s->magic = HANDLE_DEAD;
+    pthread_mutex_unlock(&s->tx_lock);
+    pthread_mutex_unlock(&s->rx_lock);
+    session_free(s);
+out:
+    set_last_error(saved);
+}
