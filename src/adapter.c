@@ -45,6 +45,7 @@
 #include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
 #include <sched.h>
@@ -886,4 +887,24 @@ int adapter_lock_session(const struct adapter *a)
     int fd = adapter_bind_abstract(a->guid_text, suffix, SOCK_DGRAM);
     adapter_ns_leave(saved);
     return fd;
+}
+
+int adapter_watch_creator(struct adapter *a, const struct nl_link *link, int *pidfd)
+{
+    DWORD pid = 0;
+    if (a->creator)
+        return 0;
+    adapter_parse_alias_pid(link->alias, NULL, NULL, NULL, 0, &pid);
+    if (pid && (pid_t)pid != getpid()) {
+        *pidfd = (int)syscall(SYS_pidfd_open, (pid_t)pid, 0);
+        if (*pidfd < 0)
+            log_msg(WINTUN_LOG_WARN, "Cannot watch the creator of \"%ls\" (pid %u): %s",
+                    a->name, pid, strerror(errno));
+    }
+    /* Checked after the pidfd exists, so a creator dying in between is seen. */
+    if (!adapter_creator_alive(a)) {
+        adapter_delete_link(a);
+        return -EBADFD;
+    }
+    return 0;
 }

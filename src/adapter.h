@@ -106,4 +106,12 @@ void adapter_detach_queue(int fd, bool owned);
  */
 int adapter_lock_session(const struct adapter *a);
 
+/*
+ * When another process created the adapter, watch it: *pidfd becomes its
+ * pidfd (left as it is when this process is the creator, or on failure,
+ * logged). 0, or -EBADFD when the creator is already gone (the interface is
+ * then deleted).
+ */
+int adapter_watch_creator(struct adapter *a, const struct nl_link *link, int *pidfd);
+
 #endif

@@ -12,7 +12,6 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 #include <linux/if_tun.h>
 #include "adapter.h"
@@ -76,27 +75,6 @@ static void offload_probe(struct session *s)
     s->coalesce = (s->offload & TUN_F_TSO4) && !(s->flags & LINTUN_SESSION_NO_COALESCE) &&
                   !(s->flags & LINTUN_SESSION_PASSTHROUGH);
     s->coalesce_udp = s->coalesce && (s->offload & TUN_F_USO4);
-}
-
-/* Another process created the adapter: watch it, so its exit ends the adapter. */
-static int watch_creator(struct session *s, struct adapter *a, const struct nl_link *link)
-{
-    DWORD pid = 0;
-    if (a->creator)
-        return 0;
-    adapter_parse_alias_pid(link->alias, NULL, NULL, NULL, 0, &pid);
-    if (pid && (pid_t)pid != getpid()) {
-        s->creator_fd = (int)syscall(SYS_pidfd_open, (pid_t)pid, 0);
-        if (s->creator_fd < 0)
-            log_msg(WINTUN_LOG_WARN, "Cannot watch the creator of \"%ls\" (pid %u): %s",
-                    a->name, pid, strerror(errno));
-    }
-    /* Checked after the pidfd exists, so a creator dying in between is seen. */
-    if (!adapter_creator_alive(a)) {
-        adapter_delete_link(a);
-        return -EBADFD;
-    }
-    return 0;
 }
 
 /*
@@ -164,7 +142,7 @@ static int open_queue(struct session *s, struct adapter *a, struct nl_sock *nl)
         return start_error(err, a, "Failed to read the interface"), err;
     if ((err = s->tun_fd = adapter_attach_queue(a, &link, &s->owns_tun_fd)) < 0)
         return start_error(err, a, "Failed to attach to the interface"), err;
-    if ((err = watch_creator(s, a, &link)) < 0)
+    if ((err = adapter_watch_creator(a, &link, &s->creator_fd)) < 0)
         return start_error(err, a, "Failed to watch the adapter's creator"), err;
     offload_probe(s);
     if ((err = carrier_on(s, a, nl)) < 0)
