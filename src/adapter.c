@@ -794,7 +794,7 @@ LINTUN_EXPORT BOOL LintunGetAdapterInfo(WINTUN_ADAPTER_HANDLE handle, LINTUN_ADA
     err = nl_link_get(nl, a->ifindex, &link);
     nl_close(nl);
     if (err) {
-        fail_errno(err == -ENODEV ? ERROR_HANDLE_EOF : error_from_errno(-err), -err,
+        fail_errno(err == -ENODEV ? ERROR_HANDLE_EOF : error_from_errno(-err, ERRNO_ANY), -err,
                    "Failed to read interface %d", a->ifindex);
         return FALSE;
     }

@@ -117,7 +117,7 @@ static int read_error(struct session *s, int err)
         return -EBADFD;
     }
     log_msg(WINTUN_LOG_ERR, "Failed to read from the interface: %s (Code 0x%08X)", strerror(err),
-            (unsigned)error_from_errno(err));
+            (unsigned)error_from_errno(err, ERRNO_ANY));
     return -err;
 }
 
