@@ -119,54 +119,66 @@ static int make_buffers(struct session *s, DWORD capacity)
     return 0;
 }
 
-static DWORD start_error(int err, const struct adapter *a, const char *step)
+/* The one report of a failed start: the step that failed and its -errno. */
+static void start_error(int err, const struct adapter *a, const char *step)
 {
     if (err == -EADDRINUSE)
-        return fail(ERROR_ALREADY_INITIALIZED, "A session already runs on \"%ls\"", a->name);
-    if (err == -EBADFD || err == -ENODEV)
-        return fail_errno(ERROR_HANDLE_EOF, -err, "Adapter \"%ls\" is gone", a->name);
-    if (err == -EOPNOTSUPP)
-        return fail_errno(ERROR_NOT_SUPPORTED, -err, "%s: io_uring is not available here", step);
-    if (err == -EPERM || err == -EACCES)
-        return fail_errno(ERROR_ACCESS_DENIED, -err,
-                          "%s: a session needs CAP_NET_ADMIN or to be the adapter's owner", step);
-    return fail_sys(-err, "%s", step);
+        fail(ERROR_ALREADY_INITIALIZED, "A session already runs on \"%ls\"", a->name);
+    else if (err == -EBADFD || err == -ENODEV)
+        fail_errno(ERROR_HANDLE_EOF, -err, "Adapter \"%ls\" is gone", a->name);
+    else if (err == -EOPNOTSUPP)
+        fail_errno(ERROR_NOT_SUPPORTED, -err, "%s: io_uring is not available here", step);
+    else if (err == -EPERM || err == -EACCES)
+        fail_errno(ERROR_ACCESS_DENIED, -err,
+                   "%s: a session needs CAP_NET_ADMIN or to be the adapter's owner", step);
+    else
+        fail_sys(-err, "%s", step);
 }
 
-/* The steps of a session start that need the kernel's view of the link. */
-static int open_queue(struct session *s, struct adapter *a, struct nl_sock *nl)
+/*
+ * The steps of a session start that need the kernel's view of the link:
+ * 0, or -errno with *step saying which failed.
+ */
+static int open_queue(struct session *s, struct adapter *a, struct nl_sock *nl, const char **step)
 {
     struct nl_link link;
-    int err = nl_link_get(nl, a->ifindex, &link);
-    if (err)
-        return start_error(err, a, "Failed to read the interface"), err;
+    int err;
+    *step = "Failed to read the interface";
+    if ((err = nl_link_get(nl, a->ifindex, &link)) < 0)
+        return err;
+    *step = "Failed to attach to the interface";
     if ((err = s->tun_fd = adapter_attach_queue(a, &link, &s->owns_tun_fd)) < 0)
-        return start_error(err, a, "Failed to attach to the interface"), err;
+        return err;
+    *step = "Failed to watch the adapter's creator";
     if ((err = adapter_watch_creator(a, &link, &s->creator_fd)) < 0)
-        return start_error(err, a, "Failed to watch the adapter's creator"), err;
+        return err;
     offload_probe(s);
-    if ((err = carrier_on(s, a, nl)) < 0)
-        return start_error(err, a, "Failed to turn the carrier on"), err;
-    return 0;
+    *step = "Failed to turn the carrier on";
+    return carrier_on(s, a, nl);
 }
 
-static int session_open(struct session *s, struct adapter *a, DWORD capacity)
+/* Everything a start does after the lock: 0, or -errno with *step saying which failed. */
+static int session_open(struct session *s, struct adapter *a, DWORD capacity, const char **step)
 {
     int err;
     /* One netlink socket, in the adapter's namespace, serves the whole start. */
     struct nl_sock *nl;
+    *step = "Failed to open a netlink socket";
     if ((err = adapter_nl_open(a, &nl)) < 0)
-        return start_error(err, a, "Failed to open a netlink socket"), err;
-    err = open_queue(s, a, nl);
+        return err;
+    err = open_queue(s, a, nl, step);
     nl_close(nl);
     if (err)
         return err;
+    *step = "Failed to create the read-wait event";
     if ((err = make_event(s)) < 0)
-        return start_error(err, a, "Failed to create the read-wait event"), err;
+        return err;
+    *step = "Failed to allocate the rings";
     if ((err = make_buffers(s, capacity)) < 0)
-        return start_error(err, a, "Failed to allocate the rings"), err;
+        return err;
+    *step = "Failed to set up io_uring for writes";
     if ((err = tx_init(s, writer_mode(s->flags))) < 0)
-        return start_error(err, a, "Failed to set up io_uring for writes"), err;
+        return err;
     s->rx_batched = writer_batched(&s->w);
     s->rx_depth = 1;
     return 0;
@@ -186,11 +198,10 @@ LINTUN_EXPORT WINTUN_SESSION_HANDLE LintunStartSessionEx(WINTUN_ADAPTER_HANDLE h
     /* As in Wintun's driver, "a session already runs" comes before the
      * capacity check. The lock is an abstract socket, so it holds across
      * processes and handles alike. */
+    const char *step = "Failed to lock the session";
     int err = s->lock_fd = adapter_lock_session(a);
-    if (err < 0) {
-        start_error(err, a, "Failed to lock the session");
-        goto cleanup_session;
-    }
+    if (err < 0)
+        goto report_error;
     if (capacity < WINTUN_MIN_RING_CAPACITY || capacity > WINTUN_MAX_RING_CAPACITY ||
         (capacity & (capacity - 1))) {
         fail(ERROR_INVALID_PARAMETER,
@@ -202,17 +213,17 @@ LINTUN_EXPORT WINTUN_SESSION_HANDLE LintunStartSessionEx(WINTUN_ADAPTER_HANDLE h
         fail(ERROR_INVALID_PARAMETER, "Unknown session flags 0x%x", flags);
         goto cleanup_session;
     }
-    if (session_open(s, a, capacity) < 0)
-        goto cleanup_session;
+    if ((err = session_open(s, a, capacity, &step)) < 0)
+        goto report_error;
     log_msg(WINTUN_LOG_INFO, "Session started on \"%ls\" (offload 0x%x%s; reads and writes %s)",
             a->name, s->offload, s->coalesce ? ", coalescing sends" : "",
             writer_batched(&s->w) ? "batched through io_uring" : "one system call each");
     return (WINTUN_SESSION_HANDLE)s;
 
-cleanup_session:;
-    DWORD code = get_last_error();
+report_error:
+    start_error(err, a, step);
+cleanup_session:
     session_free(s);
-    set_last_error(code);
     return NULL;
 }
 
