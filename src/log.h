@@ -2,10 +2,11 @@
 /*
  * Logging and the last-error contract, shared by every module.
  *
- * Inside the library functions return 0 or -errno. A public entry point
- * converts once, at the edge: it calls fail() (or fail_errno()), which logs
- * the failure through the user's logger and sets the thread's last error.
- * Logging never changes the last error.
+ * Inside the library functions return 0 or -errno and never set the last
+ * error. A public entry point converts once, at the edge: it calls fail() (or
+ * fail_errno()), or failure_report() for a failure an internal function
+ * recorded, which logs the failure through the user's logger and sets the
+ * thread's last error. Logging and freeing never change the last error.
  */
 #ifndef LINTUN_LOG_H
 #define LINTUN_LOG_H
