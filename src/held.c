@@ -2,22 +2,21 @@
 /*
  * The held list and the flusher thread (held.h).
  *
- * A session whose coalescer still holds segments
- * after a send is put on the held list. The list is written out by any thread
- * that is about to wait or found nothing to receive (held_flush_all), and by a
- * flusher thread, started on first use. Once woken, the flusher writes the
- * list out every TX_HOLD_NS, and goes back to sleep after FLUSHER_LINGER
- * rounds in a row that found nothing left to write: while it keeps finding
- * work it stays awake, since waking it for every held super-packet cost a
- * futex wake and a sleep per batch, more system calls than the batching
- * saved. Rounds that find nothing (the senders wrote their super-packets
- * themselves) do not keep it awake: lingering 10 ms after every hold woke it
- * about 2800 times a second under traffic that merges only now and then,
- * taking CPU from the program on a small machine. The flusher holds the
- * list's lock and only try-locks a session's tx_lock; a session busy in
- * another thread stays listed and is retried, so the flusher never waits for
- * a sender while holding the list (lock order tx_lock -> held_lock
- * elsewhere).
+ * A session whose coalescer still holds segments, or whose writer has writes
+ * staged, after a send is put on the held list. The list is written out by
+ * any thread that is about to wait or found nothing to receive
+ * (held_flush_all), and by a flusher thread, started on first use. Once
+ * woken, the flusher writes the list out every TX_HOLD_NS, and goes back to
+ * sleep after FLUSHER_LINGER rounds in a row that found nothing left to
+ * write. While it keeps finding work it stays awake: waking it for every
+ * held super-packet would cost a futex wake and a sleep per batch, more
+ * system calls than the batching saves. Rounds that find nothing (the
+ * senders wrote their super-packets themselves) do not keep it awake, so
+ * traffic that merges only now and then does not keep a second thread busy
+ * beside the program. The flusher holds the list's lock and only try-locks
+ * a session's tx_lock; a session busy in another thread stays listed and is
+ * retried, so the flusher never waits for a sender while holding the list
+ * (lock order tx_lock -> held_lock elsewhere).
  */
 #include <signal.h>
 #include <time.h>

@@ -123,15 +123,14 @@ static int read_error(struct session *s, int err)
 
 /*
  * Receive offload follows the traffic. With TUN_F_CSUM on, the kernel leaves
- * every UDP and TCP checksum for us to finish; the naive loop's sender
- * computes it while copying the data in, almost for free. That is worth it
- * only while super-packets arrive: forwarding unmergeable 1400-byte UDP ran
- * about 10% slower with receive offload than without. So after
+ * every UDP and TCP checksum for us to finish, where a sender without TUN
+ * computes it while copying the data in, almost for free. That pays only
+ * while super-packets arrive (docs/benchmarks.md). So after
  * RX_OFF_AFTER_READS reads in a row without a super-packet, the session turns
  * receive offload off; RX_ON_AFTER_BULK bulk TCP segments in a row (what a
- * transfer looks like without TSO) turn it back on. Measured on kernel 6.18:
- * a TCP connection picks TSO up again within a second of it coming back.
- * Sends are not affected: the kernel takes coalesced writes either way.
+ * transfer looks like without TSO) turn it back on, and a running TCP
+ * connection picks TSO up again within about a second. Sends are not
+ * affected: the kernel takes coalesced writes either way.
  */
 #define RX_OFF_AFTER_READS 2048u
 #define RX_ON_AFTER_BULK 16u

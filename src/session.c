@@ -128,10 +128,12 @@ bool session_gone(struct session *s)
 #define CREATOR_CHECK_NS 10000000ull
 
 /*
- * Runs in receivers (under rx_lock), in allocators and in waiters (without
- * it), so everything here is atomic: one thread wins creator_gone and acts.
- * EOF comes first, so every call reports it within the check period even
- * when deleting the interface takes the kernel a long time.
+ * Callers may or may not hold rx_lock (a receiver does; an allocator, through
+ * session_gone, and a waiter do not), so this takes no lock and touches only
+ * atomics: check_ns may be written by two threads at once (either time will
+ * do), and creator_gone picks the one thread that acts. EOF comes before the
+ * deletion, so every call reports it within the check period even when
+ * deleting the interface takes the kernel a long time.
  */
 void session_check_creator(struct session *s, bool force)
 {

@@ -82,10 +82,8 @@ struct event {
 /*
  * The receive half and the send half each start on their own cache line: a
  * forwarder receives from one session in one thread while another thread
- * sends into it, and rx_stats used to share a line with tx_lock, which the
- * two threads would then pass back and forth on every packet. (The 3% of
- * samples perf showed in WintunReceivePacket turned out to be mostly the
- * copy into cold ring memory, which the ring restart in ring.c removed.)
+ * sends into it, and a line holding fields of both halves would pass back
+ * and forth between the two on every packet.
  */
 #define SESSION_CACHE_LINE 64
 
@@ -160,7 +158,10 @@ void session_free(struct session *s);
  */
 bool session_gone(struct session *s);
 
-/* Has the creating process died? Then delete the interface and mark EOF. */
+/*
+ * Has the creating process died (checked at most every 10 ms unless force)?
+ * Then mark EOF, wake every waiter and delete the interface, once. No locks.
+ */
 void session_check_creator(struct session *s, bool force);
 /* Mark the session EOF and wake every waiter. */
 void session_set_eof(struct session *s);

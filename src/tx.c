@@ -5,15 +5,13 @@
  *
  * Traffic that never merges. Staging a packet in the coalescer costs a copy,
  * a checksum check and a hold; for packets that cannot merge (flows taking
- * turns, UDP without a checksum, pure ACKs) that cost bought nothing:
- * forwarding a UDP flood the coalescer could not merge ran at 0.68x naive
- * (measured when fixed-ID UDP did not merge yet). After CO_MISS_RUNS super-
- * packets in a row that ended with one segment, the next co_window packets
- * are written straight away; then coalescing is tried again. Each try that
- * fails doubles the window, from CO_BYPASS_MIN up to CO_BYPASS_MAX (a try
- * holds packets and so keeps the flusher awake for a while); a merge sets
- * it back, so a flow that starts merging is picked up within co_window
- * packets.
+ * turns, UDP without a checksum, pure ACKs) that cost buys nothing, so it is
+ * not paid for long. After CO_MISS_RUNS super-packets in a row that ended
+ * with one segment, the next co_window packets are written straight away;
+ * then coalescing is tried again. Each try that fails doubles the window,
+ * from CO_BYPASS_MIN up to CO_BYPASS_MAX (a try holds packets and so keeps
+ * the flusher awake for a while); a merge sets it back, so a flow that
+ * starts merging is picked up within co_window packets.
  */
 #include <errno.h>
 #include <stdlib.h>
