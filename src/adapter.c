@@ -45,6 +45,7 @@
 #include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
 #include <sched.h>
@@ -417,27 +418,31 @@ static void type_cut(const char *in, char out[TYPE_MAX_BYTES + 1])
         strcat(out, ELLIPSIS_UTF8);
 }
 
-/* Wintun's order: the tunnel type first (when it forms the description), then the name. */
-static int validate_names(const WCHAR *name, const WCHAR *type, struct create_args *c)
+/*
+ * Wintun's order: the tunnel type first (when it forms the description), then
+ * the name. 0, -ENAMETOOLONG or -EINVAL (recorded in f).
+ */
+static int validate_names(const WCHAR *name, const WCHAR *type, struct create_args *c,
+                          struct failure *f)
 {
     char full_type[4 * MAX_ADAPTER_NAME + 1];
     int err = type && !type[0] ? (full_type[0] = 0, 0)
                                : text_to_utf8(type, MAX_ADAPTER_NAME, full_type, sizeof(full_type));
     if (err == -ENAMETOOLONG)
-        return fail(ERROR_BUFFER_OVERFLOW,
-                    "Tunnel type must be at most 128 characters (UTF-16 units)"), -1;
+        return failure_code(f, ERROR_BUFFER_OVERFLOW, err,
+                            "Tunnel type must be at most 128 characters (UTF-16 units)");
     if (err)
-        return fail(ERROR_INVALID_PARAMETER,
-                    "Tunnel type must be valid text without control characters"), -1;
+        return failure_code(f, ERROR_INVALID_PARAMETER, -EINVAL,
+                            "Tunnel type must be valid text without control characters");
     type_cut(full_type, c->type);
     err = text_to_utf8(name, MAX_ADAPTER_NAME - 1, c->name, sizeof(c->name));
     if (err == -ENAMETOOLONG)
-        return fail(ERROR_BUFFER_OVERFLOW, "Adapter name must be at most 127 characters "
-                    "(UTF-16 units) and 127 bytes of UTF-8"), -1;
+        return failure_code(f, ERROR_BUFFER_OVERFLOW, err, "Adapter name must be at most 127 "
+                            "characters (UTF-16 units) and 127 bytes of UTF-8");
     if (err)
-        return fail(ERROR_INVALID_PARAMETER,
-                    "Adapter name must be 1 or more characters of valid text, "
-                    "without control characters"), -1;
+        return failure_code(f, ERROR_INVALID_PARAMETER, -EINVAL,
+                            "Adapter name must be 1 or more characters of valid text, "
+                            "without control characters");
     return 0;
 }
 
@@ -485,60 +490,64 @@ static int tun_create(const char *name, char ifname[IFNAMSIZ])
     return -EEXIST;
 }
 
-/* Tag the new interface and bring it up; 0 or -errno (logged). */
+/* Tag the new interface and bring it up; 0 or -errno (recorded in f). */
 static int tun_configure(struct adapter *a, struct nl_sock *nl, const struct create_args *c,
-                         const char *ifname)
+                         const char *ifname, struct failure *f)
 {
     char alias[256];
     snprintf(alias, sizeof(alias), ALIAS_PREFIX "%s %d %s Tunnel", a->guid_text, (int)getpid(),
              c->type);
     int err = nl_link_set_alias(nl, a->ifindex, alias);
     if (err)
-        return fail_sys(-err, "Failed to set the alias of %s", ifname), err;
+        return failure_sys(f, -err, "Failed to set the alias of %s", ifname);
     if (strcmp(c->name, ifname) != 0) {
         err = nl_link_add_altname(nl, a->ifindex, c->name);
         if (err)
-            return fail_sys(-err, "Failed to give %s the name \"%s\"", ifname, c->name), err;
+            return failure_sys(f, -err, "Failed to give %s the name \"%s\"", ifname, c->name);
     }
     err = nl_link_set_up(nl, a->ifindex, true);
     if (err)
-        return fail_sys(-err, "Failed to bring %s up", ifname), err;
+        return failure_sys(f, -err, "Failed to bring %s up", ifname);
     /* No session yet: carrier off, queue detached, routed packets dropped. */
     int off = 0;
     struct ifreq ifr = {.ifr_flags = IFF_DETACH_QUEUE};
     if (ioctl(a->tun_fd, TUNSETCARRIER, &off) < 0 || ioctl(a->tun_fd, TUNSETQUEUE, &ifr) < 0)
-        return fail_sys(errno, "Failed to detach the queue of %s", ifname), -errno;
+        return failure_sys(f, errno, "Failed to detach the queue of %s", ifname);
     return 0;
 }
 
-static int check_name_free(struct nl_sock *nl, const WCHAR *name, const char *utf8)
+/* 0, -EEXIST or -errno (recorded in f). */
+static int check_name_free(struct nl_sock *nl, const WCHAR *name, const char *utf8,
+                           struct failure *f)
 {
     struct lookup q = {.name = name, .ifname = utf8};
     int err = lookup_and_sweep(nl, &q, NULL);
     if (err)
-        return fail_sys(-err, "Failed to list interfaces"), err;
+        return failure_sys(f, -err, "Failed to list interfaces");
     if (q.hit)
-        return fail(ERROR_ALREADY_EXISTS, "An interface named \"%s\" already exists (%s)", utf8,
-                    q.found.ifname), -EEXIST;
+        return failure_code(f, ERROR_ALREADY_EXISTS, -EEXIST,
+                            "An interface named \"%s\" already exists (%s)", utf8, q.found.ifname);
     return 0;
 }
 
-static int create_device(struct adapter *a, const struct create_args *c)
+/* Create, tag and bring up the interface; 0 or -errno (recorded in f). */
+static int create_device(struct adapter *a, const struct create_args *c, struct failure *f)
 {
     struct nl_sock *nl;
     int err = nl_open(&nl);
     if (err)
-        return fail_sys(-err, "Failed to open a netlink socket"), err;
-    err = check_name_free(nl, a->name, c->name);
+        return failure_sys(f, -err, "Failed to open a netlink socket");
+    err = check_name_free(nl, a->name, c->name, f);
     if (err)
         goto cleanup_nl;
     a->owner_sock = adapter_bind_abstract(a->guid_text, "", SOCK_DGRAM);
     if (a->owner_sock < 0) {
         err = a->owner_sock;
         if (err == -EADDRINUSE)
-            fail(ERROR_ALREADY_EXISTS, "An adapter with GUID %s already exists", a->guid_text);
+            failure_code(f, ERROR_ALREADY_EXISTS, err, "An adapter with GUID %s already exists",
+                         a->guid_text);
         else
-            fail_sys(-err, "Failed to register adapter %s", a->guid_text);
+            failure_sys(f, -err, "Failed to register adapter %s", a->guid_text);
         goto cleanup_nl;
     }
     char ifname[IFNAMSIZ];
@@ -546,21 +555,21 @@ static int create_device(struct adapter *a, const struct create_args *c)
     if (a->tun_fd < 0) {
         err = a->tun_fd;
         if (err == -ENOENT || err == -ENODEV)
-            fail_errno(ERROR_FILE_NOT_FOUND, -err, "Failed to open /dev/net/tun");
+            failure_errno(f, ERROR_FILE_NOT_FOUND, -err, "Failed to open /dev/net/tun");
         else if (err == -EPERM || err == -EACCES)
-            fail_errno(ERROR_ACCESS_DENIED, -err,
-                       "Failed to create \"%s\": creating an adapter needs CAP_NET_ADMIN", c->name);
+            failure_errno(f, ERROR_ACCESS_DENIED, -err,
+                          "Failed to create \"%s\": creating an adapter needs CAP_NET_ADMIN",
+                          c->name);
         else
-            fail_sys(-err, "Failed to create interface \"%s\"", c->name);
+            failure_sys(f, -err, "Failed to create interface \"%s\"", c->name);
         goto cleanup_nl;
     }
     a->ifindex = (int)if_nametoindex(ifname);
     if (!a->ifindex) {
-        err = -errno;
-        fail_sys(errno, "Failed to find the index of %s", ifname);
+        err = failure_sys(f, errno, "Failed to find the index of %s", ifname);
         goto cleanup_nl;
     }
-    err = tun_configure(a, nl, c, ifname);
+    err = tun_configure(a, nl, c, ifname, f);
     if (!err)
         log_msg(WINTUN_LOG_INFO, "Created adapter \"%s\" (interface %s, index %d, GUID %s)",
                 c->name, ifname, a->ifindex, a->guid_text);
@@ -573,8 +582,11 @@ LINTUN_EXPORT WINTUN_ADAPTER_HANDLE WintunCreateAdapter(const WCHAR *name, const
                                                         const GUID *requested)
 {
     struct create_args c;
-    if (validate_names(name, type, &c) < 0)
+    struct failure f;
+    if (validate_names(name, type, &c, &f) < 0) {
+        failure_report(&f);
         return NULL;
+    }
     struct adapter *a = adapter_new();
     if (!a) {
         fail(ERROR_NOT_ENOUGH_MEMORY, "Failed to allocate an adapter");
@@ -585,27 +597,26 @@ LINTUN_EXPORT WINTUN_ADAPTER_HANDLE WintunCreateAdapter(const WCHAR *name, const
     int err = requested ? (a->guid = *requested, 0) : guid_random(&a->guid);
     guid_format(&a->guid, a->guid_text);
     if (err) {
-        fail_sys(-err, "Failed to pick a random GUID");
+        failure_sys(&f, -err, "Failed to pick a random GUID");
         goto cleanup_adapter;
     }
     a->netns_fd = current_netns();
     if (a->netns_fd < 0) {
-        fail_sys(-a->netns_fd, "Failed to open the network namespace");
+        failure_sys(&f, -a->netns_fd, "Failed to open the network namespace");
         goto cleanup_adapter;
     }
-    if (create_device(a, &c) < 0)
+    if (create_device(a, &c, &f) < 0)
         goto cleanup_adapter;
     return (WINTUN_ADAPTER_HANDLE)a;
 
-cleanup_adapter:;
-    DWORD code = get_last_error();
+cleanup_adapter:
+    failure_report(&f);
     if (a->tun_fd >= 0 && a->ifindex > 0) {
         /* The device may be up already: closing our only queue removes it. */
         close(a->tun_fd);
         a->tun_fd = -1;
     }
     adapter_free(a);
-    set_last_error(code);
     return NULL;
 }
 
@@ -690,10 +701,9 @@ LINTUN_EXPORT void WintunCloseAdapter(WINTUN_ADAPTER_HANDLE handle)
     struct adapter *a = (struct adapter *)handle;
     if (!a)
         return;
-    DWORD saved = get_last_error();
+    /* Like Wintun's, this call sets no last error: logging and freeing keep it. */
     if (a->magic != ADAPTER_MAGIC) {
         log_msg(WINTUN_LOG_ERR, "WintunCloseAdapter: not a live adapter handle (closed twice?)");
-        set_last_error(saved);
         return;
     }
     /* The handle ends now. A session started from it is left alone: it holds
@@ -709,7 +719,6 @@ LINTUN_EXPORT void WintunCloseAdapter(WINTUN_ADAPTER_HANDLE handle)
         close_owner_sock(a);
     }
     adapter_release(a);
-    set_last_error(saved);
 }
 
 LINTUN_EXPORT BOOL WintunDeleteDriver(void)
@@ -793,7 +802,7 @@ LINTUN_EXPORT BOOL LintunGetAdapterInfo(WINTUN_ADAPTER_HANDLE handle, LINTUN_ADA
     err = nl_link_get(nl, a->ifindex, &link);
     nl_close(nl);
     if (err) {
-        fail_errno(err == -ENODEV ? ERROR_HANDLE_EOF : error_from_errno(-err), -err,
+        fail_errno(err == -ENODEV ? ERROR_HANDLE_EOF : error_from_errno(-err, ERRNO_ANY), -err,
                    "Failed to read interface %d", a->ifindex);
         return FALSE;
     }
@@ -830,4 +839,80 @@ bool adapter_creator_alive(const struct adapter *a)
     bool alive = creator_alive_bind(a->guid_text);
     adapter_ns_leave(saved);
     return alive;
+}
+
+/* ------------------------------------------------------------------------
+ * Queues for sessions
+ * --------------------------------------------------------------------- */
+
+int adapter_attach_queue(struct adapter *a, const struct nl_link *link, bool *owned)
+{
+    if (a->creator) {
+        struct ifreq ifr = {.ifr_flags = IFF_ATTACH_QUEUE};
+        if (ioctl(a->tun_fd, TUNSETQUEUE, &ifr) < 0)
+            return -errno;
+        *owned = false;
+        return a->tun_fd;
+    }
+    int saved, err;
+    if ((err = adapter_ns_enter(a, &saved)) < 0)
+        return err;
+    int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC | O_NONBLOCK);
+    err = fd < 0 ? -errno : 0;
+    adapter_ns_leave(saved);
+    if (err)
+        return err;
+    struct ifreq ifr = {.ifr_flags = TUN_FLAGS};
+    memcpy(ifr.ifr_name, link->ifname, IFNAMSIZ);
+    if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
+        err = -errno;
+        close(fd);
+        return err;
+    }
+    *owned = true;
+    return fd;
+}
+
+void adapter_detach_queue(int fd, bool owned)
+{
+    int off = 0;
+    ioctl(fd, TUNSETCARRIER, &off);
+    if (owned) {
+        close(fd);
+    } else {
+        struct ifreq ifr = {.ifr_flags = IFF_DETACH_QUEUE};
+        ioctl(fd, TUNSETQUEUE, &ifr);
+    }
+}
+
+int adapter_lock_session(const struct adapter *a)
+{
+    char suffix[32];
+    snprintf(suffix, sizeof(suffix), "/session/%d", a->ifindex);
+    int saved, err = adapter_ns_enter(a, &saved);
+    if (err)
+        return err;
+    int fd = adapter_bind_abstract(a->guid_text, suffix, SOCK_DGRAM);
+    adapter_ns_leave(saved);
+    return fd;
+}
+
+int adapter_watch_creator(struct adapter *a, const struct nl_link *link, int *pidfd)
+{
+    DWORD pid = 0;
+    if (a->creator)
+        return 0;
+    adapter_parse_alias_pid(link->alias, NULL, NULL, NULL, 0, &pid);
+    if (pid && (pid_t)pid != getpid()) {
+        *pidfd = (int)syscall(SYS_pidfd_open, (pid_t)pid, 0);
+        if (*pidfd < 0)
+            log_msg(WINTUN_LOG_WARN, "Cannot watch the creator of \"%ls\" (pid %u): %s",
+                    a->name, pid, strerror(errno));
+    }
+    /* Checked after the pidfd exists, so a creator dying in between is seen. */
+    if (!adapter_creator_alive(a)) {
+        adapter_delete_link(a);
+        return -EBADFD;
+    }
+    return 0;
 }

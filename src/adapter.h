@@ -88,11 +88,30 @@ int adapter_delete_link(const struct adapter *a);
 bool adapter_creator_alive(const struct adapter *a);
 
 /*
- * UTF-32 <-> UTF-8; 0 or -EINVAL (NULL or empty, invalid code points,
- * control chars) / -ENAMETOOLONG (more than max_chars UTF-16 units, as
- * Wintun counts, or more than out_size - 1 bytes).
+ * A queue of the adapter's device for a session: the creator attaches its
+ * own detached queue again, anyone else opens a new one (in the adapter's
+ * namespace). The descriptor, or -errno; *owned is true when the caller owns
+ * the descriptor (a new queue), false for the creator's.
  */
-int text_to_utf8(const WCHAR *in, size_t max_chars, char *out, size_t out_size);
-int text_from_utf8(const char *in, WCHAR *out, size_t out_chars);
+int adapter_attach_queue(struct adapter *a, const struct nl_link *link, bool *owned);
+/* Turn the carrier off and give a queue back: closed if owned, else detached. */
+void adapter_detach_queue(int fd, bool owned);
+/*
+ * One session per adapter, across processes: bind
+ * "\0lintun/{GUID}/session/<ifindex>" in the adapter's namespace. The socket,
+ * or -errno (-EADDRINUSE: a session runs). The interface index is part of the
+ * name because a session outlives its adapter's removal (until
+ * WintunEndSession): a new adapter with the same GUID is a new interface, and
+ * takes a session of its own, as in Wintun.
+ */
+int adapter_lock_session(const struct adapter *a);
+
+/*
+ * When another process created the adapter, watch it: *pidfd becomes its
+ * pidfd (left as it is when this process is the creator, or on failure,
+ * logged). 0, or -EBADFD when the creator is already gone (the interface is
+ * then deleted).
+ */
+int adapter_watch_creator(struct adapter *a, const struct nl_link *link, int *pidfd);
 
 #endif

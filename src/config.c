@@ -160,29 +160,6 @@ LINTUN_EXPORT BOOL LintunFormatAddress(const LINTUN_IP_ADDRESS *Address, char *B
  * Errors
  * ---------------------------------------------------------------- */
 
-/* The Windows code for a kernel error; ESRCH/EADDRNOTAVAIL only mean "absent" on deletion. */
-static DWORD code_from_errno(int err, bool deletion)
-{
-    switch (err) {
-    case EPERM:
-    case EACCES:
-        return ERROR_ACCESS_DENIED;
-    case ENODEV:
-    case ENXIO:
-        return ERROR_HANDLE_EOF;
-    case EINVAL:
-    case ERANGE:
-        return ERROR_INVALID_PARAMETER;
-    case ENOMEM:
-        return ERROR_NOT_ENOUGH_MEMORY;
-    case ESRCH:
-    case EADDRNOTAVAIL:
-        return deletion ? ERROR_NOT_FOUND : ERROR_GEN_FAILURE;
-    default:
-        return ERROR_GEN_FAILURE;
-    }
-}
-
 /*
  * Log "<what>[ (hint)][ (kernel: ext ack)]: <strerror> (Code ...)" and set
  * the last error. err is a negative errno. Always returns FALSE.
@@ -201,8 +178,8 @@ report(const struct nl_sock *nl, int err, bool deletion, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(what, sizeof(what), fmt, ap);
     va_end(ap);
-    fail_errno(code_from_errno(-err, deletion), -err, "%s%s%s%s%s", what, hint,
-               ack ? " (kernel: " : "", ack ? ack : "", ack ? ")" : "");
+    fail_errno(error_from_errno(-err, deletion ? ERRNO_CONFIG_DELETE : ERRNO_CONFIG), -err,
+               "%s%s%s%s%s", what, hint, ack ? " (kernel: " : "", ack ? ack : "", ack ? ")" : "");
     return FALSE;
 }
 
@@ -240,7 +217,7 @@ static BOOL begin(const struct adapter *a, struct nl_sock **nl, struct nl_link *
 
     if (err) {
         /* Here EPERM means entering the adapter's namespace (setns) was refused. */
-        fail_errno(code_from_errno(-err, false), -err, "Failed to open a netlink socket in "
+        fail_errno(error_from_errno(-err, ERRNO_CONFIG), -err, "Failed to open a netlink socket in "
                    "the adapter's network namespace%s",
                    err == -EPERM ? " (entering it needs CAP_SYS_ADMIN)" : "");
         return FALSE;

@@ -18,11 +18,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
-#include "adapter.h"
 #include "log.h"
 #include "text.h"
 
-#define LOG_MAX_CHARS 1023
 /* 100-ns intervals between 1601-01-01 and 1970-01-01. */
 #define EPOCH_1601_OFFSET 116444736000000000ULL
 
@@ -133,62 +131,94 @@ static const char *code_text(DWORD code)
     return NULL;
 }
 
-DWORD fail(DWORD code, const char *fmt, ...)
+void failure_report(const struct failure *f)
 {
-    char what[4 * LOG_MAX_CHARS + 8];
+    char buf[256];
+    const char *text = f->err ? strerror_r(f->err, buf, sizeof(buf)) : code_text(f->code);
+    /* As in Wintun's error lines, the code is the one GetLastError() returns. */
+    if (text)
+        log_msg(WINTUN_LOG_ERR, "%s: %s (Code 0x%08X)", f->what, text, (unsigned)f->code);
+    else
+        log_msg(WINTUN_LOG_ERR, "%s: Code 0x%08X", f->what, (unsigned)f->code);
+    last_error = f->code;
+}
+
+static void failure_vset(struct failure *f, DWORD code, int err, const char *fmt, va_list ap)
+{
+    f->code = code;
+    f->err = err;
+    format_utf8(f->what, sizeof(f->what), fmt, ap);
+}
+
+int failure_errno(struct failure *f, DWORD code, int err, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    format_utf8(what, sizeof(what), fmt, ap);
+    failure_vset(f, code, err, fmt, ap);
     va_end(ap);
-    const char *text = code_text(code);
-    if (text)
-        log_msg(WINTUN_LOG_ERR, "%s: %s (Code 0x%08X)", what, text, (unsigned)code);
-    else
-        log_msg(WINTUN_LOG_ERR, "%s: Code 0x%08X", what, (unsigned)code);
-    last_error = code;
+    return -err;
+}
+
+int failure_code(struct failure *f, DWORD code, int ret, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    failure_vset(f, code, 0, fmt, ap);
+    va_end(ap);
+    return ret;
+}
+
+DWORD fail(DWORD code, const char *fmt, ...)
+{
+    struct failure f;
+    va_list ap;
+    va_start(ap, fmt);
+    failure_vset(&f, code, 0, fmt, ap);
+    va_end(ap);
+    failure_report(&f);
     return code;
 }
 
 DWORD fail_errno(DWORD code, int err, const char *fmt, ...)
 {
-    char what[4 * LOG_MAX_CHARS + 8];
+    struct failure f;
     va_list ap;
     va_start(ap, fmt);
-    format_utf8(what, sizeof(what), fmt, ap);
+    failure_vset(&f, code, err, fmt, ap);
     va_end(ap);
-    char buf[256];
-    const char *text = strerror_r(err, buf, sizeof(buf));
-    /* As in Wintun's error lines, the code is the one GetLastError() returns. */
-    log_msg(WINTUN_LOG_ERR, "%s: %s (Code 0x%08X)", what, text, (unsigned)code);
-    last_error = code;
+    failure_report(&f);
     return code;
 }
 
-DWORD error_from_errno(int err)
+DWORD error_from_errno(int err, enum errno_scope scope)
 {
+    bool config = scope != ERRNO_ANY;
     switch (err) {
     case EPERM:
     case EACCES:
         return ERROR_ACCESS_DENIED;
     case ENOMEM:
-    case ENOBUFS:
         return ERROR_NOT_ENOUGH_MEMORY;
+    case ENOBUFS:
+        return config ? ERROR_GEN_FAILURE : ERROR_NOT_ENOUGH_MEMORY;
     case ENOENT:
-        return ERROR_FILE_NOT_FOUND;
+        return config ? ERROR_GEN_FAILURE : ERROR_FILE_NOT_FOUND;
     case EINVAL:
     case ERANGE:
-    case ENAMETOOLONG:
         return ERROR_INVALID_PARAMETER;
+    case ENAMETOOLONG:
+        return config ? ERROR_GEN_FAILURE : ERROR_INVALID_PARAMETER;
     case EEXIST:
     case EADDRINUSE:
-        return ERROR_ALREADY_EXISTS;
+        return config ? ERROR_GEN_FAILURE : ERROR_ALREADY_EXISTS;
     case ENODEV:
-    case EBADFD:
     case ENXIO:
         return ERROR_HANDLE_EOF;
+    case EBADFD:
+        return config ? ERROR_GEN_FAILURE : ERROR_HANDLE_EOF;
     case ESRCH:
     case EADDRNOTAVAIL:
-        return ERROR_NOT_FOUND;
+        return scope == ERRNO_CONFIG ? ERROR_GEN_FAILURE : ERROR_NOT_FOUND;
     default:
         return ERROR_GEN_FAILURE;
     }

@@ -7,18 +7,19 @@
 #include <errno.h>
 #include <poll.h>
 #include <string.h>
-#include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 #include "adapter.h"
+#include "held.h"
 #include "log.h"
+#include "rx.h"
 #include "session.h"
 #include "uring.h"
+#include "wait.h"
 
 /* Worst-case header bytes of one segment (IPv4 60 + TCP 60, IPv6 40 + TCP 60). */
 #define SEG_HDR_MAX 120u
-#define CREATOR_CHECK_NS 10000000ull
 
 static uint64_t now_ns(void)
 {
@@ -30,17 +31,6 @@ static uint64_t now_ns(void)
 static void publish_ready(struct session *s)
 {
     atomic_store_explicit(&s->rx_ready, s->rx.ready, memory_order_release);
-}
-
-/* Take tun_fd out of the wait set while the ring has no room, and back. */
-static void set_blocked(struct session *s, bool blocked)
-{
-    if (atomic_load_explicit(&s->rx_blocked, memory_order_relaxed) == blocked)
-        return;
-    struct epoll_event ev = {.events = blocked ? 0 : EPOLLIN, .data.fd = s->tun_fd};
-    if (s->epoll_fd >= 0 && epoll_ctl(s->epoll_fd, EPOLL_CTL_MOD, s->tun_fd, &ev) < 0)
-        log_msg(WINTUN_LOG_WARN, "Failed to update the read-wait set: %s", strerror(errno));
-    atomic_store_explicit(&s->rx_blocked, blocked, memory_order_relaxed);
 }
 
 /* Copy a packet into a new ring slot; the slot, or NULL when there is no room. */
@@ -123,21 +113,20 @@ static int read_error(struct session *s, int err)
         return -EBADFD;
     }
     log_msg(WINTUN_LOG_ERR, "Failed to read from the interface: %s (Code 0x%08X)", strerror(err),
-            (unsigned)error_from_errno(err));
+            (unsigned)error_from_errno(err, ERRNO_ANY));
     return -err;
 }
 
 /*
  * Receive offload follows the traffic. With TUN_F_CSUM on, the kernel leaves
- * every UDP and TCP checksum for us to finish; the naive loop's sender
- * computes it while copying the data in, almost for free. That is worth it
- * only while super-packets arrive: forwarding unmergeable 1400-byte UDP ran
- * about 10% slower with receive offload than without. So after
+ * every UDP and TCP checksum for us to finish, where a sender without TUN
+ * computes it while copying the data in, almost for free. That pays only
+ * while super-packets arrive (docs/benchmarks.md). So after
  * RX_OFF_AFTER_READS reads in a row without a super-packet, the session turns
  * receive offload off; RX_ON_AFTER_BULK bulk TCP segments in a row (what a
- * transfer looks like without TSO) turn it back on. Measured on kernel 6.18:
- * a TCP connection picks TSO up again within a second of it coming back.
- * Sends are not affected: the kernel takes coalesced writes either way.
+ * transfer looks like without TSO) turn it back on, and a running TCP
+ * connection picks TSO up again within about a second. Sends are not
+ * affected: the kernel takes coalesced writes either way.
  */
 #define RX_OFF_AFTER_READS 2048u
 #define RX_ON_AFTER_BULK 16u
@@ -202,12 +191,12 @@ static int place_reads(struct session *s)
     for (; s->rx_first < s->rx_count; s->rx_first++) {
         uint32_t n = s->rx_lens[s->rx_first];
         if (n && place(s, read_buf(s, s->rx_first), n) == -ENOSPC) {
-            set_blocked(s, true);
+            wait_set_blocked(s, true);
             return -ENOSPC;
         }
     }
     s->rx_first = s->rx_count = 0;
-    set_blocked(s, false);
+    wait_set_blocked(s, false);
     return 0;
 }
 
@@ -300,29 +289,6 @@ int rx_fill(struct session *s)
     return 0;
 }
 
-/*
- * Runs in receivers (under rx_lock), in allocators and in waiters (without
- * it), so everything here is atomic: one thread wins creator_gone and acts.
- * EOF comes first, so every call reports it within the check period even
- * when deleting the interface takes the kernel a long time.
- */
-void session_check_creator(struct session *s, bool force)
-{
-    if (s->creator_fd < 0 || atomic_load(&s->eof))
-        return;
-    uint64_t now = now_ns();
-    if (!force && now - atomic_load_explicit(&s->check_ns, memory_order_relaxed) < CREATOR_CHECK_NS)
-        return;
-    atomic_store_explicit(&s->check_ns, now, memory_order_relaxed);
-    struct pollfd p = {.fd = s->creator_fd, .events = POLLIN};
-    if (poll(&p, 1, 0) != 1 || atomic_exchange(&s->creator_gone, true))
-        return;
-    log_msg(WINTUN_LOG_INFO, "The creator of \"%ls\" exited; removing the adapter",
-            s->adapter->name);
-    session_set_eof(s);
-    adapter_delete_link(s->adapter);
-}
-
 static BYTE *receive_locked(struct session *s, DWORD *size)
 {
     if (s->rx.ready == 0) {
@@ -374,7 +340,7 @@ LINTUN_EXPORT BYTE *WintunReceivePacket(WINTUN_SESSION_HANDLE handle, DWORD *siz
     pthread_mutex_unlock(&s->rx_lock);
     /* Nothing to receive: a good moment to write what sends hold back. */
     if (!p)
-        tx_flush_all();
+        held_flush_all();
     return p;
 }
 

@@ -1,34 +1,20 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Sessions: start, end, the read-wait event, counters. The data path is in
- * rx.c and tx.c; session.h states the locking rules.
+ * The session object: its handle, making and freeing it, the end of file
+ * (the adapter gone, the creator exited) and the counters. Starting and
+ * ending are in start.c, the data path in rx.c and tx.c, waiting in wait.c;
+ * session.h states the locking rules.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <net/if.h>
 #include <poll.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
-#include <sys/eventfd.h>
-#include <sys/ioctl.h>
-#include <sys/socket.h>
-#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
-#include <linux/if_tun.h>
 #include "adapter.h"
 #include "handle.h"
 #include "log.h"
-#include "netlink.h"
 #include "session.h"
-
-#define TUN_FLAGS (IFF_TUN | IFF_NO_PI | IFF_VNET_HDR | IFF_MULTI_QUEUE)
-#define KNOWN_FLAGS                                                                    \
-    (LINTUN_SESSION_NO_OFFLOAD | LINTUN_SESSION_NO_COALESCE | LINTUN_SESSION_PASSTHROUGH | \
-     LINTUN_SESSION_NO_IO_URING | LINTUN_SESSION_IO_URING)
-#define IO_FLAGS (LINTUN_SESSION_NO_IO_URING | LINTUN_SESSION_IO_URING)
 
 struct session *session_get(WINTUN_SESSION_HANDLE handle, const char *caller)
 {
@@ -46,200 +32,7 @@ struct session *session_get(WINTUN_SESSION_HANDLE handle, const char *caller)
     return s;
 }
 
-/* ------------------------------------------------------------------------
- * Start
- * --------------------------------------------------------------------- */
-
-static DWORD env_flags(DWORD flags)
-{
-    const char *io = getenv("LINTUN_IO");
-    if (io && !(flags & IO_FLAGS)) {
-        if (!strcmp(io, "plain"))
-            flags |= LINTUN_SESSION_NO_IO_URING;
-        else if (!strcmp(io, "uring"))
-            flags |= LINTUN_SESSION_IO_URING;
-    }
-    const char *v = getenv("LINTUN_OFFLOAD");
-    if (!v)
-        return flags;
-    if (!strcmp(v, "off") || !strcmp(v, "0"))
-        return flags | LINTUN_SESSION_NO_OFFLOAD;
-    if (!strcmp(v, "nocoalesce"))
-        return flags | LINTUN_SESSION_NO_COALESCE;
-    return flags;
-}
-
-static enum writer_mode writer_mode(DWORD flags)
-{
-    if (flags & LINTUN_SESSION_NO_IO_URING)
-        return WRITER_PLAIN;
-    return flags & LINTUN_SESSION_IO_URING ? WRITER_URING : WRITER_AUTO;
-}
-
-/* Turn on the offloads the kernel accepts, richest first (EINVAL = unknown bit). */
-static void offload_probe(struct session *s)
-{
-    static const unsigned int tries[] = {
-        TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 | TUN_F_TSO_ECN | TUN_F_USO4 | TUN_F_USO6,
-        TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 | TUN_F_TSO_ECN,
-        TUN_F_CSUM,
-    };
-    s->offload = 0;
-    if (!(s->flags & LINTUN_SESSION_NO_OFFLOAD)) {
-        for (size_t i = 0; i < sizeof(tries) / sizeof(tries[0]); i++) {
-            if (ioctl(s->tun_fd, TUNSETOFFLOAD, (unsigned long)tries[i]) == 0) {
-                s->offload = tries[i];
-                break;
-            }
-        }
-    }
-    if (!s->offload && ioctl(s->tun_fd, TUNSETOFFLOAD, 0UL) < 0)
-        log_msg(WINTUN_LOG_WARN, "Failed to turn offload off: %s", strerror(errno));
-    s->coalesce = (s->offload & TUN_F_TSO4) && !(s->flags & LINTUN_SESSION_NO_COALESCE) &&
-                  !(s->flags & LINTUN_SESSION_PASSTHROUGH);
-    s->coalesce_udp = s->coalesce && (s->offload & TUN_F_USO4);
-}
-
-/* Attach a queue: the creator re-attaches its own, others attach a new one. */
-static int attach_queue(struct session *s, struct adapter *a, const struct nl_link *link)
-{
-    if (a->creator) {
-        struct ifreq ifr = {.ifr_flags = IFF_ATTACH_QUEUE};
-        if (ioctl(a->tun_fd, TUNSETQUEUE, &ifr) < 0)
-            return -errno;
-        s->tun_fd = a->tun_fd;
-        s->owns_tun_fd = false;
-        return 0;
-    }
-    int saved, err;
-    if ((err = adapter_ns_enter(a, &saved)) < 0)
-        return err;
-    s->tun_fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC | O_NONBLOCK);
-    err = s->tun_fd < 0 ? -errno : 0;
-    adapter_ns_leave(saved);
-    if (err)
-        return err;
-    s->owns_tun_fd = true;
-    struct ifreq ifr = {.ifr_flags = TUN_FLAGS};
-    memcpy(ifr.ifr_name, link->ifname, IFNAMSIZ);
-    return ioctl(s->tun_fd, TUNSETIFF, &ifr) < 0 ? -errno : 0;
-}
-
-/* Another process created the adapter: watch it, so its exit ends the adapter. */
-static int watch_creator(struct session *s, struct adapter *a, const struct nl_link *link)
-{
-    DWORD pid = 0;
-    if (a->creator)
-        return 0;
-    adapter_parse_alias_pid(link->alias, NULL, NULL, NULL, 0, &pid);
-    if (pid && (pid_t)pid != getpid()) {
-        s->creator_fd = (int)syscall(SYS_pidfd_open, (pid_t)pid, 0);
-        if (s->creator_fd < 0)
-            log_msg(WINTUN_LOG_WARN, "Cannot watch the creator of \"%ls\" (pid %u): %s",
-                    a->name, pid, strerror(errno));
-    }
-    /* Checked after the pidfd exists, so a creator dying in between is seen. */
-    if (!adapter_creator_alive(a)) {
-        adapter_delete_link(a);
-        return -EBADFD;
-    }
-    return 0;
-}
-
-/*
- * Turn the carrier on and wait (up to 100 ms) until the kernel reports the
- * link running: it activates the link's queueing asynchronously, and until
- * then packets the system sends into the adapter are dropped, so a reply to
- * the very first packet a program sends could be lost.
- */
-static int carrier_on(struct session *s, struct adapter *a, struct nl_sock *nl)
-{
-    int on = 1;
-    if (ioctl(s->tun_fd, TUNSETCARRIER, &on) < 0)
-        return -errno;
-    struct nl_link link;
-    for (int i = 0; i < 1000; i++) {
-        int err = nl_link_get(nl, a->ifindex, &link);
-        if (err || (link.flags & IFF_RUNNING) || !(link.flags & IFF_UP))
-            break;
-        usleep(100);
-    }
-    return 0;
-}
-
-/*
- * One session per adapter, across processes: "\0lintun/{GUID}/session/<ifindex>".
- * The interface index is part of the name because a session outlives its
- * adapter's removal (until WintunEndSession): a new adapter with the same
- * GUID is a new interface, and takes a session of its own, as in Wintun.
- */
-static int lock_session(struct session *s, struct adapter *a)
-{
-    char suffix[32];
-    snprintf(suffix, sizeof(suffix), "/session/%d", a->ifindex);
-    int saved, err = adapter_ns_enter(a, &saved);
-    if (err)
-        return err;
-    s->lock_fd = adapter_bind_abstract(a->guid_text, suffix, SOCK_DGRAM);
-    adapter_ns_leave(saved);
-    return s->lock_fd < 0 ? s->lock_fd : 0;
-}
-
-static int epoll_add(int ep, int fd, uint32_t events)
-{
-    struct epoll_event ev = {.events = events, .data.fd = fd};
-    return epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) < 0 ? -errno : 0;
-}
-
-/*
- * The epoll set behind LintunGetReadWaitFd, made on first request (rx_lock
- * held). WaitForSingleObject does not use it: a descriptor that sits in an
- * epoll set makes the kernel run epoll's wake-up callback for every packet it
- * queues, waiter or not, and that cost falls on the sending side; poll()
- * registers only for the time a thread actually sleeps.
- */
-static int make_wait_fd(struct session *s)
-{
-    if (s->epoll_fd >= 0)
-        return 0;
-    int ep = epoll_create1(EPOLL_CLOEXEC);
-    if (ep < 0)
-        return -errno;
-    int err = epoll_add(ep, s->tun_fd, atomic_load(&s->rx_blocked) ? 0 : EPOLLIN);
-    if (!err)
-        err = epoll_add(ep, s->event_fd, EPOLLIN);
-    if (!err && s->creator_fd >= 0)
-        err = epoll_add(ep, s->creator_fd, EPOLLIN);
-    if (err) {
-        close(ep);
-        return err;
-    }
-    s->epoll_fd = ep;
-    return 0;
-}
-
-static int make_event(struct session *s)
-{
-    s->event_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-    return s->event_fd < 0 ? -errno : 0;
-}
-
-static int make_buffers(struct session *s, DWORD capacity)
-{
-    int err = ring_init(&s->rx, capacity);
-    if (!err)
-        err = ring_init(&s->tx, capacity);
-    if (err)
-        return err;
-    s->rx_buf = malloc((size_t)RX_BATCH * RX_BUF_LEN);
-    s->split_buf = malloc(OFFLOAD_SCRATCH_LEN);
-    s->tx_buf = calloc(1, RX_BUF_LEN);
-    if (!s->rx_buf || !s->split_buf || !s->tx_buf)
-        return -ENOMEM;
-    return 0;
-}
-
-static struct session *session_new(struct adapter *a, DWORD flags)
+struct session *session_new(struct adapter *a, DWORD flags)
 {
     /* Aligned like its halves (session.h); sizeof is a multiple of the line. */
     struct session *s = aligned_alloc(SESSION_CACHE_LINE, sizeof(*s));
@@ -258,18 +51,10 @@ static struct session *session_new(struct adapter *a, DWORD flags)
     return s;
 }
 
-static void session_free(struct session *s)
+void session_free(struct session *s)
 {
-    if (s->tun_fd >= 0) {
-        int off = 0;
-        ioctl(s->tun_fd, TUNSETCARRIER, &off);
-        if (s->owns_tun_fd) {
-            close(s->tun_fd);
-        } else {
-            struct ifreq ifr = {.ifr_flags = IFF_DETACH_QUEUE};
-            ioctl(s->tun_fd, TUNSETQUEUE, &ifr);
-        }
-    }
+    if (s->tun_fd >= 0)
+        adapter_detach_queue(s->tun_fd, s->owns_tun_fd);
     /* Cleared, not just closed: a late waiter still holding the (retired)
      * struct must not touch a descriptor number that is reused elsewhere. */
     int *fds[] = {&s->event_fd, &s->epoll_fd, &s->creator_fd, &s->lock_fd};
@@ -291,111 +76,8 @@ static void session_free(struct session *s)
     handle_retire(s);
 }
 
-static DWORD start_error(int err, const struct adapter *a, const char *step)
-{
-    if (err == -EADDRINUSE)
-        return fail(ERROR_ALREADY_INITIALIZED, "A session already runs on \"%ls\"", a->name);
-    if (err == -EBADFD || err == -ENODEV)
-        return fail_errno(ERROR_HANDLE_EOF, -err, "Adapter \"%ls\" is gone", a->name);
-    if (err == -EOPNOTSUPP)
-        return fail_errno(ERROR_NOT_SUPPORTED, -err, "%s: io_uring is not available here", step);
-    if (err == -EPERM || err == -EACCES)
-        return fail_errno(ERROR_ACCESS_DENIED, -err,
-                          "%s: a session needs CAP_NET_ADMIN or to be the adapter's owner", step);
-    return fail_sys(-err, "%s", step);
-}
-
-/* The steps of a session start that need the kernel's view of the link. */
-static int open_queue(struct session *s, struct adapter *a, struct nl_sock *nl)
-{
-    struct nl_link link;
-    int err = nl_link_get(nl, a->ifindex, &link);
-    if (err)
-        return start_error(err, a, "Failed to read the interface"), err;
-    if ((err = attach_queue(s, a, &link)) < 0)
-        return start_error(err, a, "Failed to attach to the interface"), err;
-    if ((err = watch_creator(s, a, &link)) < 0)
-        return start_error(err, a, "Failed to watch the adapter's creator"), err;
-    offload_probe(s);
-    if ((err = carrier_on(s, a, nl)) < 0)
-        return start_error(err, a, "Failed to turn the carrier on"), err;
-    return 0;
-}
-
-static int session_open(struct session *s, struct adapter *a, DWORD capacity)
-{
-    int err;
-    /* One netlink socket, in the adapter's namespace, serves the whole start. */
-    struct nl_sock *nl;
-    if ((err = adapter_nl_open(a, &nl)) < 0)
-        return start_error(err, a, "Failed to open a netlink socket"), err;
-    err = open_queue(s, a, nl);
-    nl_close(nl);
-    if (err)
-        return err;
-    if ((err = make_event(s)) < 0)
-        return start_error(err, a, "Failed to create the read-wait event"), err;
-    if ((err = make_buffers(s, capacity)) < 0)
-        return start_error(err, a, "Failed to allocate the rings"), err;
-    if ((err = tx_init(s, writer_mode(s->flags))) < 0)
-        return start_error(err, a, "Failed to set up io_uring for writes"), err;
-    s->rx_batched = writer_batched(&s->w);
-    s->rx_depth = 1;
-    return 0;
-}
-
-LINTUN_EXPORT WINTUN_SESSION_HANDLE LintunStartSessionEx(WINTUN_ADAPTER_HANDLE handle,
-                                                         DWORD capacity, DWORD flags)
-{
-    struct adapter *a = adapter_get(handle, __func__);
-    if (!a)
-        return NULL;
-    struct session *s = session_new(a, env_flags(flags));
-    if (!s) {
-        fail(ERROR_NOT_ENOUGH_MEMORY, "Failed to allocate a session");
-        return NULL;
-    }
-    /* As in Wintun's driver, "a session already runs" comes before the
-     * capacity check. The lock is an abstract socket, so it holds across
-     * processes and handles alike. */
-    int err = lock_session(s, a);
-    if (err) {
-        start_error(err, a, "Failed to lock the session");
-        goto cleanup_session;
-    }
-    if (capacity < WINTUN_MIN_RING_CAPACITY || capacity > WINTUN_MAX_RING_CAPACITY ||
-        (capacity & (capacity - 1))) {
-        fail(ERROR_INVALID_PARAMETER,
-             "Ring capacity 0x%x must be a power of two from 0x%x to 0x%x", capacity,
-             WINTUN_MIN_RING_CAPACITY, WINTUN_MAX_RING_CAPACITY);
-        goto cleanup_session;
-    }
-    if ((flags & ~(DWORD)KNOWN_FLAGS) || (flags & IO_FLAGS) == IO_FLAGS) {
-        fail(ERROR_INVALID_PARAMETER, "Unknown session flags 0x%x", flags);
-        goto cleanup_session;
-    }
-    if (session_open(s, a, capacity) < 0)
-        goto cleanup_session;
-    log_msg(WINTUN_LOG_INFO, "Session started on \"%ls\" (offload 0x%x%s; reads and writes %s)",
-            a->name, s->offload, s->coalesce ? ", coalescing sends" : "",
-            writer_batched(&s->w) ? "batched through io_uring" : "one system call each");
-    return (WINTUN_SESSION_HANDLE)s;
-
-cleanup_session:;
-    DWORD code = get_last_error();
-    session_free(s);
-    set_last_error(code);
-    return NULL;
-}
-
-LINTUN_EXPORT WINTUN_SESSION_HANDLE WintunStartSession(WINTUN_ADAPTER_HANDLE adapter,
-                                                       DWORD capacity)
-{
-    return LintunStartSessionEx(adapter, capacity, 0);
-}
-
 /* ------------------------------------------------------------------------
- * End
+ * End of file: the adapter gone, the creator exited
  * --------------------------------------------------------------------- */
 
 void session_wake(struct session *s)
@@ -443,6 +125,33 @@ bool session_gone(struct session *s)
     return atomic_load(&s->eof);
 }
 
+#define CREATOR_CHECK_NS 10000000ull
+
+/*
+ * Callers may or may not hold rx_lock (a receiver does; an allocator, through
+ * session_gone, and a waiter do not), so this takes no lock and touches only
+ * atomics: check_ns may be written by two threads at once (either time will
+ * do), and creator_gone picks the one thread that acts. EOF comes before the
+ * deletion, so every call reports it within the check period even when
+ * deleting the interface takes the kernel a long time.
+ */
+void session_check_creator(struct session *s, bool force)
+{
+    if (s->creator_fd < 0 || atomic_load(&s->eof))
+        return;
+    uint64_t now = coarse_ns();
+    if (!force && now - atomic_load_explicit(&s->check_ns, memory_order_relaxed) < CREATOR_CHECK_NS)
+        return;
+    atomic_store_explicit(&s->check_ns, now, memory_order_relaxed);
+    struct pollfd p = {.fd = s->creator_fd, .events = POLLIN};
+    if (poll(&p, 1, 0) != 1 || atomic_exchange(&s->creator_gone, true))
+        return;
+    log_msg(WINTUN_LOG_INFO, "The creator of \"%ls\" exited; removing the adapter",
+            s->adapter->name);
+    session_set_eof(s);
+    adapter_delete_link(s->adapter);
+}
+
 void session_set_eof(struct session *s)
 {
     if (!atomic_exchange(&s->eof, true)) {
@@ -450,149 +159,6 @@ void session_set_eof(struct session *s)
                 s->adapter->name);
         session_wake(s);
     }
-}
-
-LINTUN_EXPORT void WintunEndSession(WINTUN_SESSION_HANDLE handle)
-{
-    if (!handle)
-        return;
-    DWORD saved = get_last_error();
-    struct session *s = session_get(handle, __func__);
-    if (!s)
-        goto out;
-    /* Wake every waiter and let it leave the wait before anything is freed. */
-    atomic_store(&s->ending, true);
-    session_wake(s);
-    for (int i = 0; i < 2000 && atomic_load(&s->waiters) > 0; i++)
-        usleep(500);
-    tx_unhold(s);
-    pthread_mutex_lock(&s->rx_lock);
-    pthread_mutex_lock(&s->tx_lock);
-    tx_flush_held(s);
-    s->magic = HANDLE_DEAD;
-    pthread_mutex_unlock(&s->tx_lock);
-    pthread_mutex_unlock(&s->rx_lock);
-    session_free(s);
-out:
-    set_last_error(saved);
-}
-
-/* ------------------------------------------------------------------------
- * The read-wait event
- * --------------------------------------------------------------------- */
-
-LINTUN_EXPORT HANDLE WintunGetReadWaitEvent(WINTUN_SESSION_HANDLE handle)
-{
-    struct session *s = session_get(handle, __func__);
-    return s ? (HANDLE)&s->event : NULL;
-}
-
-LINTUN_EXPORT int LintunGetReadWaitFd(WINTUN_SESSION_HANDLE handle)
-{
-    struct session *s = session_get(handle, __func__);
-    if (!s)
-        return -1;
-    pthread_mutex_lock(&s->rx_lock);
-    int fd = -1;
-    if (s->magic != SESSION_MAGIC) {
-        set_last_error(ERROR_INVALID_HANDLE);
-    } else {
-        int err = make_wait_fd(s);
-        if (err)
-            fail_sys(-err, "LintunGetReadWaitFd: cannot make the epoll set");
-        else
-            fd = s->epoll_fd;
-    }
-    pthread_mutex_unlock(&s->rx_lock);
-    return fd;
-}
-
-static bool signalled(struct session *s)
-{
-    return atomic_load(&s->ending) || atomic_load(&s->eof) ||
-           atomic_load_explicit(&s->rx_ready, memory_order_acquire) > 0;
-}
-
-/*
- * After a wake-up: reset the event if it fired (unless it must stay
- * signalled), and look at the creator if its pidfd fired. Nothing is read
- * that did not fire: a wake-up for packets costs no extra system call.
- */
-static void after_wake(struct session *s, const struct pollfd *p, int n)
-{
-    uint64_t v;
-    for (int i = 0; i < n; i++) {
-        if (!p[i].revents)
-            continue;
-        if (p[i].fd == s->event_fd && !atomic_load(&s->ending) && !atomic_load(&s->eof) &&
-            read(s->event_fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
-            log_msg(WINTUN_LOG_WARN, "Failed to reset the read-wait event: %s", strerror(errno));
-        if (p[i].fd == s->creator_fd)
-            session_check_creator(s, true);
-        if (p[i].fd == s->tun_fd && (p[i].revents & POLLERR))
-            session_set_eof(s); /* the interface is gone: the event stays signalled */
-    }
-}
-
-static uint64_t monotonic_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
-/*
- * Block until the queue has packets, the event fires or the creator exits,
- * or ms pass; a signal does not end it. The queue is left out while the ring
- * has no room for what it holds (rx_blocked): a release fires the event.
- */
-static DWORD wait_fds(struct session *s, DWORD ms)
-{
-    uint64_t deadline = ms == INFINITE ? 0 : monotonic_ms() + ms;
-    for (;;) {
-        int timeout = -1;
-        if (ms != INFINITE) {
-            uint64_t now = monotonic_ms();
-            uint64_t left = now >= deadline ? 0 : deadline - now;
-            timeout = left > INT32_MAX ? INT32_MAX : (int)left;
-        }
-        struct pollfd p[3];
-        int n = 0;
-        p[n++] = (struct pollfd){.fd = s->event_fd, .events = POLLIN};
-        if (s->creator_fd >= 0)
-            p[n++] = (struct pollfd){.fd = s->creator_fd, .events = POLLIN};
-        if (!atomic_load_explicit(&s->rx_blocked, memory_order_relaxed))
-            p[n++] = (struct pollfd){.fd = s->tun_fd, .events = POLLIN};
-        int r = poll(p, (nfds_t)n, timeout);
-        if (r > 0) {
-            after_wake(s, p, n);
-            return WAIT_OBJECT_0;
-        }
-        if (r == 0)
-            return WAIT_TIMEOUT;
-        if (errno != EINTR) {
-            fail_sys(errno, "WaitForSingleObject: poll failed");
-            return WAIT_FAILED;
-        }
-    }
-}
-
-LINTUN_EXPORT DWORD LintunWaitForSingleObject(HANDLE handle, DWORD ms)
-{
-    struct event *ev = (struct event *)handle;
-    if (!ev || (uintptr_t)handle % _Alignof(struct event) || ev->magic != EVENT_MAGIC) {
-        fail(ERROR_INVALID_HANDLE, "WaitForSingleObject: not a read-wait event of a live session");
-        return WAIT_FAILED;
-    }
-    struct session *s = ev->session;
-    tx_flush_all();
-    /* Registered first, then checked: WintunEndSession sets ending first,
-     * then waits for waiters to leave, so either it waits for us or we see
-     * ending here and never touch its descriptors. */
-    atomic_fetch_add(&s->waiters, 1);
-    DWORD result = signalled(s) ? WAIT_OBJECT_0 : wait_fds(s, ms);
-    atomic_fetch_sub(&s->waiters, 1);
-    return result;
 }
 
 /* ------------------------------------------------------------------------

@@ -21,7 +21,7 @@
  *     still open after the call is "held back" and written when the batch
  *     fills, when any thread of the process waits on a read-wait event or
  *     receives nothing, when the session ends, or by the flusher thread
- *     within about TX_HOLD_NS (tx.c).
+ *     within about TX_HOLD_NS (held.c).
  *
  * Locking and memory ordering.
  *   rx_lock guards the receive ring, rx_buf and its reads, the rx counters
@@ -34,7 +34,7 @@
  *     one spurious wake-up (the queue polled while the ring is full) or none
  *     (the release that unblocks also fires the eventfd). eof, ending and
  *     waiters are atomics read without locks.
- *   Lock order: rx_lock, then tx_lock, then the held list's lock (tx.c).
+ *   Lock order: rx_lock, then tx_lock, then the held list's lock (held.c).
  *     The flusher takes the held-list lock first and only try-locks
  *     tx_lock, so it never waits in the other order.
  * Descriptors: tun_fd (the queue), event_fd (an eventfd that wakes waiters:
@@ -70,7 +70,6 @@
 #define VNET_HDR_LEN OFFLOAD_VNET_HDR_LEN
 #define RX_BUF_LEN OFFLOAD_SUPER_LEN
 #define RX_BATCH 16u /* reads per io_uring submission, at most */
-#define TX_HOLD_NS 100000
 
 struct adapter;
 struct session;
@@ -83,10 +82,8 @@ struct event {
 /*
  * The receive half and the send half each start on their own cache line: a
  * forwarder receives from one session in one thread while another thread
- * sends into it, and rx_stats used to share a line with tx_lock, which the
- * two threads would then pass back and forth on every packet. (The 3% of
- * samples perf showed in WintunReceivePacket turned out to be mostly the
- * copy into cold ring memory, which the ring restart in ring.c removed.)
+ * sends into it, and a line holding fields of both halves would pass back
+ * and forth between the two on every packet.
  */
 #define SESSION_CACHE_LINE 64
 
@@ -136,7 +133,7 @@ struct session {
     struct offload_coalescer co;
     struct writer w;         /* stages writes; several per system call (writer.h) */
     uint8_t *tx_buf;         /* a zero virtio_net_hdr, then one packet to write */
-    bool held;               /* on the held list (tx.c) */
+    bool held;               /* on the held list (held.c) */
     bool coalesce;           /* off after a kernel refused a TCP super-packet */
     bool coalesce_udp;       /* off after a kernel refused a UDP super-packet */
     uint32_t co_misses;      /* super-packets in a row that ended with one segment */
@@ -148,6 +145,11 @@ struct session {
 /* The session behind a handle, or NULL with ERROR_INVALID_HANDLE set. */
 struct session *session_get(WINTUN_SESSION_HANDLE handle, const char *caller);
 
+/* A new session on a (which it holds a reference to), descriptors -1; NULL without memory. */
+struct session *session_new(struct adapter *a, DWORD flags);
+/* Close, free and retire everything of s (handle.h) and release its adapter. */
+void session_free(struct session *s);
+
 /*
  * Is the adapter gone (the session at end of file)? Without a system call
  * on most calls: the queue is polled when this process has deleted an
@@ -156,28 +158,14 @@ struct session *session_get(WINTUN_SESSION_HANDLE handle, const char *caller);
  */
 bool session_gone(struct session *s);
 
-/* rx.c */
-/* Store what the queue has into the ring; 0 or -errno (-EBADFD: adapter gone). */
-int rx_fill(struct session *s);
-/* After a release: store the pending read if it fits now. */
-void rx_after_release(struct session *s);
-/* Has the creating process died? Then delete the interface and mark EOF. */
+/*
+ * Has the creating process died (checked at most every 10 ms unless force)?
+ * Then mark EOF, wake every waiter and delete the interface, once. No locks.
+ */
 void session_check_creator(struct session *s, bool force);
 /* Mark the session EOF and wake every waiter. */
 void session_set_eof(struct session *s);
 /* Signal the read-wait event (the eventfd): waiters wake. */
 void session_wake(struct session *s);
-
-/* tx.c */
-/* Set up the session's writer (tun_fd open): 0 or -errno. */
-int tx_init(struct session *s, enum writer_mode mode);
-/* Write every sent slot from the oldest on (tx_lock held). */
-void tx_flush_ready(struct session *s);
-/* Write the held-back super-packet and everything staged (tx_lock held). */
-void tx_flush_held(struct session *s);
-/* Write every session's held-back super-packet (no locks held). */
-int tx_flush_all(void); /* returns how many had one */
-/* Take the session off the held list (before it ends). */
-void tx_unhold(struct session *s);
 
 #endif

@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <wctype.h>
-#include "adapter.h"
 #include "text.h"
 
 /* One character as UTF-8 into out; its length, or -ENOBUFS when room is short. */

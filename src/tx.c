@@ -3,58 +3,25 @@
  * The send path: WintunAllocateSendPacket, WintunSendPacket, and the writes
  * that follow. See session.h for the design and the locking rules.
  *
- * Held-back super-packets. A session whose coalescer still holds segments
- * after a send is put on the held list. The list is written out by any thread
- * that is about to wait or found nothing to receive (tx_flush_all), and by a
- * flusher thread, started on first use. Once woken, the flusher writes the
- * list out every TX_HOLD_NS, and goes back to sleep after FLUSHER_LINGER
- * rounds in a row that found nothing left to write: while it keeps finding
- * work it stays awake, since waking it for every held super-packet cost a
- * futex wake and a sleep per batch, more system calls than the batching
- * saved. Rounds that find nothing (the senders wrote their super-packets
- * themselves) do not keep it awake: lingering 10 ms after every hold woke it
- * about 2800 times a second under traffic that merges only now and then,
- * taking CPU from the program on a small machine. The flusher holds the
- * list's lock and only try-locks a session's tx_lock; a session busy in
- * another thread stays listed and is retried, so the flusher never waits for
- * a sender while holding the list (lock order tx_lock -> held_lock
- * elsewhere).
- *
  * Traffic that never merges. Staging a packet in the coalescer costs a copy,
  * a checksum check and a hold; for packets that cannot merge (flows taking
- * turns, UDP without a checksum, pure ACKs) that cost bought nothing:
- * forwarding a UDP flood the coalescer could not merge ran at 0.68x naive
- * (measured when fixed-ID UDP did not merge yet). After CO_MISS_RUNS super-
- * packets in a row that ended with one segment, the next co_window packets
- * are written straight away; then coalescing is tried again. Each try that
- * fails doubles the window, from CO_BYPASS_MIN up to CO_BYPASS_MAX (a try
- * holds packets and so keeps the flusher awake for a while); a merge sets
- * it back, so a flow that starts merging is picked up within co_window
- * packets.
+ * turns, UDP without a checksum, pure ACKs) that cost buys nothing, so it is
+ * not paid for long. After CO_MISS_RUNS super-packets in a row that ended
+ * with one segment, the next co_window packets are written straight away;
+ * then coalescing is tried again. Each try that fails doubles the window,
+ * from CO_BYPASS_MIN up to CO_BYPASS_MAX (a try holds packets and so keeps
+ * the flusher awake for a while); a merge sets it back, so a flow that
+ * starts merging is picked up within co_window packets.
  */
 #include <errno.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
-#include <linux/if_tun.h>
-#include "adapter.h"
+#include "held.h"
 #include "log.h"
 #include "session.h"
+#include "tx.h"
 #include "writer.h"
 
-#define HELD_MAX 64
-
-static pthread_mutex_t held_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t held_cond = PTHREAD_COND_INITIALIZER;
-static struct session *held[HELD_MAX];
-static atomic_int held_count;
-static pthread_once_t flusher_once = PTHREAD_ONCE_INIT;
-/* Guarded by held_lock: is the flusher running its rounds? */
-static bool flusher_awake;
-
-#define FLUSHER_LINGER 10 /* rounds of TX_HOLD_NS that found nothing: about 1 ms */
 #define CO_MISS_RUNS 8
 #define CO_BYPASS_MIN 256
 #define CO_BYPASS_MAX 8192
@@ -224,120 +191,25 @@ static void submit(struct session *s, const uint8_t *p, uint32_t n)
     write_packet(s, p, n);
 }
 
-/* ------------------------------------------------------------------------
- * The held list
- * --------------------------------------------------------------------- */
-
-static void *flusher_main(void *arg)
-{
-    (void)arg;
-    int idle_rounds = 0;
-    pthread_mutex_lock(&held_lock);
-    for (;;) {
-        if (idle_rounds >= FLUSHER_LINGER && atomic_load(&held_count) == 0) {
-            flusher_awake = false;
-            while (!flusher_awake)
-                pthread_cond_wait(&held_cond, &held_lock);
-            idle_rounds = 0;
-        }
-        pthread_mutex_unlock(&held_lock);
-        struct timespec d = {0, TX_HOLD_NS};
-        nanosleep(&d, NULL);
-        int wrote = tx_flush_all();
-        pthread_mutex_lock(&held_lock);
-        idle_rounds = wrote ? 0 : idle_rounds + 1;
-    }
-    return NULL;
-}
-
-static void flusher_start(void)
-{
-    pthread_t t;
-    pthread_attr_t attr;
-    pthread_attr_init(&attr);
-    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    /* Block every signal in the flusher: signals are the program's business. */
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    if (pthread_create(&t, &attr, flusher_main, NULL) != 0)
-        log_msg(WINTUN_LOG_WARN, "Failed to start the send flusher thread");
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    pthread_attr_destroy(&attr);
-}
-
-/* Put the session on the held list (tx_lock held). */
-static void hold(struct session *s)
-{
-    if (s->held)
-        return;
-    pthread_once(&flusher_once, flusher_start);
-    pthread_mutex_lock(&held_lock);
-    int n = atomic_load(&held_count);
-    if (n < HELD_MAX) {
-        held[n] = s;
-        atomic_store(&held_count, n + 1);
-        s->held = true;
-        if (!flusher_awake) {
-            flusher_awake = true;
-            pthread_cond_signal(&held_cond);
-        }
-    }
-    pthread_mutex_unlock(&held_lock);
-    if (!s->held)
-        tx_flush_held(s); /* list full: do not hold, write now */
-}
-
-static void unlist(int i)
-{
-    int n = atomic_load(&held_count) - 1;
-    held[i] = held[n];
-    held[n] = NULL;
-    atomic_store(&held_count, n);
-}
-
-int tx_flush_all(void)
-{
-    int wrote = 0;
-    if (atomic_load_explicit(&held_count, memory_order_relaxed) == 0)
-        return 0;
-    pthread_mutex_lock(&held_lock);
-    for (int i = 0; i < atomic_load(&held_count);) {
-        struct session *s = held[i];
-        if (pthread_mutex_trylock(&s->tx_lock) != 0) {
-            i++;
-            continue;
-        }
-        wrote += s->co.segments > 0 || writer_pending(&s->w);
-        write_coalesced(s);
-        writer_flush(&s->w);
-        s->held = false;
-        pthread_mutex_unlock(&s->tx_lock);
-        unlist(i);
-    }
-    pthread_mutex_unlock(&held_lock);
-    return wrote;
-}
-
-void tx_unhold(struct session *s)
-{
-    pthread_mutex_lock(&s->tx_lock);
-    pthread_mutex_lock(&held_lock);
-    for (int i = 0; i < atomic_load(&held_count); i++) {
-        if (held[i] == s) {
-            unlist(i);
-            break;
-        }
-    }
-    s->held = false;
-    pthread_mutex_unlock(&held_lock);
-    pthread_mutex_unlock(&s->tx_lock);
-}
-
 void tx_flush_held(struct session *s)
 {
     write_coalesced(s);
     writer_flush(&s->w);
+}
+
+/* The held list's write-out of one session (tx_lock held): nonzero when it had something. */
+static int flush_held(struct session *s)
+{
+    int had = s->co.segments > 0 || writer_pending(&s->w);
+    tx_flush_held(s);
+    return had;
+}
+
+/* Put the session on the held list (tx_lock held), or write now when it is full. */
+static void hold(struct session *s)
+{
+    if (!s->held && !held_add(s, flush_held))
+        tx_flush_held(s);
 }
 
 void tx_flush_ready(struct session *s)

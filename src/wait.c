@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The read-wait event: WintunGetReadWaitEvent, LintunWaitForSingleObject
+ * (WaitForSingleObject) and LintunGetReadWaitFd with its epoll set. The
+ * event stands for three descriptors: the queue (tun_fd, left out while the
+ * ring has no room for what was read), the eventfd that session_wake signals,
+ * and the creator's pidfd when another process created the adapter.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <time.h>
+#include <unistd.h>
+#include "held.h"
+#include "log.h"
+#include "session.h"
+#include "wait.h"
+
+/* Take tun_fd out of the wait set while the ring has no room, and back. */
+void wait_set_blocked(struct session *s, bool blocked)
+{
+    if (atomic_load_explicit(&s->rx_blocked, memory_order_relaxed) == blocked)
+        return;
+    struct epoll_event ev = {.events = blocked ? 0 : EPOLLIN, .data.fd = s->tun_fd};
+    if (s->epoll_fd >= 0 && epoll_ctl(s->epoll_fd, EPOLL_CTL_MOD, s->tun_fd, &ev) < 0)
+        log_msg(WINTUN_LOG_WARN, "Failed to update the read-wait set: %s", strerror(errno));
+    atomic_store_explicit(&s->rx_blocked, blocked, memory_order_relaxed);
+}
+
+static int epoll_add(int ep, int fd, uint32_t events)
+{
+    struct epoll_event ev = {.events = events, .data.fd = fd};
+    return epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) < 0 ? -errno : 0;
+}
+
+/*
+ * The epoll set behind LintunGetReadWaitFd, made on first request (rx_lock
+ * held). WaitForSingleObject does not use it: a descriptor that sits in an
+ * epoll set makes the kernel run epoll's wake-up callback for every packet it
+ * queues, waiter or not, and that cost falls on the sending side; poll()
+ * registers only for the time a thread actually sleeps.
+ */
+static int make_wait_fd(struct session *s)
+{
+    if (s->epoll_fd >= 0)
+        return 0;
+    int ep = epoll_create1(EPOLL_CLOEXEC);
+    if (ep < 0)
+        return -errno;
+    int err = epoll_add(ep, s->tun_fd, atomic_load(&s->rx_blocked) ? 0 : EPOLLIN);
+    if (!err)
+        err = epoll_add(ep, s->event_fd, EPOLLIN);
+    if (!err && s->creator_fd >= 0)
+        err = epoll_add(ep, s->creator_fd, EPOLLIN);
+    if (err) {
+        close(ep);
+        return err;
+    }
+    s->epoll_fd = ep;
+    return 0;
+}
+
+LINTUN_EXPORT HANDLE WintunGetReadWaitEvent(WINTUN_SESSION_HANDLE handle)
+{
+    struct session *s = session_get(handle, __func__);
+    return s ? (HANDLE)&s->event : NULL;
+}
+
+LINTUN_EXPORT int LintunGetReadWaitFd(WINTUN_SESSION_HANDLE handle)
+{
+    struct session *s = session_get(handle, __func__);
+    if (!s)
+        return -1;
+    pthread_mutex_lock(&s->rx_lock);
+    int fd = -1;
+    if (s->magic != SESSION_MAGIC) {
+        set_last_error(ERROR_INVALID_HANDLE);
+    } else {
+        int err = make_wait_fd(s);
+        if (err)
+            fail_sys(-err, "LintunGetReadWaitFd: cannot make the epoll set");
+        else
+            fd = s->epoll_fd;
+    }
+    pthread_mutex_unlock(&s->rx_lock);
+    return fd;
+}
+
+static bool signalled(struct session *s)
+{
+    return atomic_load(&s->ending) || atomic_load(&s->eof) ||
+           atomic_load_explicit(&s->rx_ready, memory_order_acquire) > 0;
+}
+
+/*
+ * After a wake-up: reset the event if it fired (unless it must stay
+ * signalled), and look at the creator if its pidfd fired. Nothing is read
+ * that did not fire: a wake-up for packets costs no extra system call.
+ */
+static void after_wake(struct session *s, const struct pollfd *p, int n)
+{
+    uint64_t v;
+    for (int i = 0; i < n; i++) {
+        if (!p[i].revents)
+            continue;
+        if (p[i].fd == s->event_fd && !atomic_load(&s->ending) && !atomic_load(&s->eof) &&
+            read(s->event_fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
+            log_msg(WINTUN_LOG_WARN, "Failed to reset the read-wait event: %s", strerror(errno));
+        if (p[i].fd == s->creator_fd)
+            session_check_creator(s, true);
+        if (p[i].fd == s->tun_fd && (p[i].revents & POLLERR))
+            session_set_eof(s); /* the interface is gone: the event stays signalled */
+    }
+}
+
+static uint64_t monotonic_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/*
+ * Block until the queue has packets, the event fires or the creator exits,
+ * or ms pass; a signal does not end it. The queue is left out while the ring
+ * has no room for what it holds (rx_blocked): a release fires the event.
+ */
+static DWORD wait_fds(struct session *s, DWORD ms)
+{
+    uint64_t deadline = ms == INFINITE ? 0 : monotonic_ms() + ms;
+    for (;;) {
+        int timeout = -1;
+        if (ms != INFINITE) {
+            uint64_t now = monotonic_ms();
+            uint64_t left = now >= deadline ? 0 : deadline - now;
+            timeout = left > INT32_MAX ? INT32_MAX : (int)left;
+        }
+        struct pollfd p[3];
+        int n = 0;
+        p[n++] = (struct pollfd){.fd = s->event_fd, .events = POLLIN};
+        if (s->creator_fd >= 0)
+            p[n++] = (struct pollfd){.fd = s->creator_fd, .events = POLLIN};
+        if (!atomic_load_explicit(&s->rx_blocked, memory_order_relaxed))
+            p[n++] = (struct pollfd){.fd = s->tun_fd, .events = POLLIN};
+        int r = poll(p, (nfds_t)n, timeout);
+        if (r > 0) {
+            after_wake(s, p, n);
+            return WAIT_OBJECT_0;
+        }
+        if (r == 0)
+            return WAIT_TIMEOUT;
+        if (errno != EINTR) {
+            fail_sys(errno, "WaitForSingleObject: poll failed");
+            return WAIT_FAILED;
+        }
+    }
+}
+
+LINTUN_EXPORT DWORD LintunWaitForSingleObject(HANDLE handle, DWORD ms)
+{
+    struct event *ev = (struct event *)handle;
+    if (!ev || (uintptr_t)handle % _Alignof(struct event) || ev->magic != EVENT_MAGIC) {
+        fail(ERROR_INVALID_HANDLE, "WaitForSingleObject: not a read-wait event of a live session");
+        return WAIT_FAILED;
+    }
+    struct session *s = ev->session;
+    held_flush_all();
+    /* Registered first, then checked: WintunEndSession sets ending first,
+     * then waits for waiters to leave, so either it waits for us or we see
+     * ending here and never touch its descriptors. */
+    atomic_fetch_add(&s->waiters, 1);
+    DWORD result = signalled(s) ? WAIT_OBJECT_0 : wait_fds(s, ms);
+    atomic_fetch_sub(&s->waiters, 1);
+    return result;
+}
