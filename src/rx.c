@@ -340,7 +340,7 @@ LINTUN_EXPORT BYTE *WintunReceivePacket(WINTUN_SESSION_HANDLE handle, DWORD *siz
     pthread_mutex_unlock(&s->rx_lock);
     /* Nothing to receive: a good moment to write what sends hold back. */
     if (!p)
-        held_flush_all();
+        held_flush_mine();
     return p;
 }
 

@@ -19,7 +19,7 @@
  *     submission. With coalescing, consecutive TCP segments of one flow are
  *     merged into one super-packet built in the stage. What is staged or
  *     still open after the call is "held back" and written when the batch
- *     fills, when any thread of the process waits on a read-wait event or
+ *     fills, when the thread that sent it waits on a read-wait event or
  *     receives nothing, when the session ends, or by the flusher thread
  *     within about TX_HOLD_NS (held.c).
  *
@@ -35,7 +35,7 @@
  *     (the release that unblocks also fires the eventfd). eof, ending and
  *     waiters are atomics read without locks.
  *   Lock order: rx_lock, then tx_lock, then the held list's lock (held.c).
- *     The flusher takes the held-list lock first and only try-locks
+ *     Flushing the list takes the held-list lock first and only try-locks
  *     tx_lock, so it never waits in the other order.
  * Descriptors: tun_fd (the queue), event_fd (an eventfd that wakes waiters:
  * session ending, the adapter gone, ring space freed, packets stored for
@@ -120,7 +120,6 @@ struct session {
     uint8_t rx_streak;       /* reads in a row that found a packet */
     bool rx_batched;         /* reads may go through io_uring */
     atomic_bool rx_blocked;  /* tun_fd left out of waits until room frees */
-    uint8_t *split_buf;      /* offload_split scratch */
     bool rx_offload_off;     /* receive offload turned off while unused (rx.c) */
     uint32_t rx_plain_reads; /* reads in a row without a super-packet */
     uint32_t rx_bulk_reads;  /* bulk TCP segments in a row while it is off */
@@ -134,6 +133,7 @@ struct session {
     struct writer w;         /* stages writes; several per system call (writer.h) */
     uint8_t *tx_buf;         /* a zero virtio_net_hdr, then one packet to write */
     bool held;               /* on the held list (held.c) */
+    atomic_uintptr_t held_by; /* the thread that sent into it last (held.c) */
     bool coalesce;           /* off after a kernel refused a TCP super-packet */
     bool coalesce_udp;       /* off after a kernel refused a UDP super-packet */
     uint32_t co_misses;      /* super-packets in a row that ended with one segment */

@@ -75,7 +75,7 @@ static void refused(struct session *s, const uint8_t *data, uint32_t len, uint32
         s->coalesce_udp = false;
     else
         s->coalesce = false;
-    /* Not split_buf: that belongs to the receive half (rx_lock). */
+    /* A scratch buffer of its own: this happens once per session at most. */
     uint8_t *scratch = malloc(OFFLOAD_SCRATCH_LEN);
     if (!scratch || offload_split(h, data + VNET_HDR_LEN, len - VNET_HDR_LEN, emit_plain, s,
                                   scratch, OFFLOAD_SCRATCH_LEN) < 0)
@@ -208,7 +208,7 @@ static int flush_held(struct session *s)
 /* Put the session on the held list (tx_lock held), or write now when it is full. */
 static void hold(struct session *s)
 {
-    if (!s->held && !held_add(s, flush_held))
+    if (!held_add(s, flush_held))
         tx_flush_held(s);
 }
 

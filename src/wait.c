@@ -165,7 +165,7 @@ LINTUN_EXPORT DWORD LintunWaitForSingleObject(HANDLE handle, DWORD ms)
         return WAIT_FAILED;
     }
     struct session *s = ev->session;
-    held_flush_all();
+    held_flush_mine();
     /* Registered first, then checked: WintunEndSession sets ending first,
      * then waits for waiters to leave, so either it waits for us or we see
      * ending here and never touch its descriptors. */
