@@ -95,13 +95,13 @@ static void *receiver(void *arg)
             WintunReleaseReceivePacket(sess, p); /* sent before IPv6 was turned off */
             continue;
         }
-        if (!offload_packet_valid(p, n) || p[0] >> 4 != 4 || !ref_ip4_ok(p) || be16(p + 2) != n) {
+        if (!offload_packet_valid(p, n) || p[0] >> 4 != 4 || !inet_ip4_ok(p) || be16(p + 2) != n) {
             fprintf(stderr, "malformed: %u bytes, %02x %02x len %u\n", n, p[0], p[9], be16(p + 2));
             atomic_fetch_add(&malformed, 1);
         }
         size_t hl = (size_t)(p[0] & 15) * 4;
         bool frag = be16(p + 6) & 0x3fff; /* MF or an offset */
-        if (p[9] == 17 && !frag && !ref_l4_ok(p, n, 17)) {
+        if (p[9] == 17 && !frag && !inet_l4_ok(p, n, 17)) {
             fprintf(stderr, "bad UDP checksum: %u bytes, port %u\n", n, be16(p + hl + 2));
             atomic_fetch_add(&malformed, 1); /* a whole datagram: its checksum verifies */
         }

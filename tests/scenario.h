@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <sys/wait.h>
 #include "net.h"
+#include "../common/csum.h"
 
 /* Run fn() in a child; its exit status, 1 when it dies by a signal or hangs. */
 static inline int run_in_child(int (*fn)(void), int deadline_s)
@@ -85,13 +86,7 @@ static inline void udp4_packet(BYTE p[28], const char *src, int sport, const cha
     p[9] = 17;
     inet_pton(AF_INET, src, p + 12);
     inet_pton(AF_INET, dst, p + 16);
-    uint32_t sum = 0;
-    for (int i = 0; i < 20; i += 2)
-        sum += (uint32_t)(p[i] << 8 | p[i + 1]);
-    while (sum >> 16)
-        sum = (sum & 0xffff) + (sum >> 16);
-    p[10] = (BYTE)(~sum >> 8);
-    p[11] = (BYTE)~sum;
+    inet_ip4_set_csum(p);
     p[20] = (BYTE)(sport >> 8);
     p[21] = (BYTE)sport;
     p[22] = (BYTE)(dport >> 8);

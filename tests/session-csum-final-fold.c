@@ -42,7 +42,7 @@ static bool needs_final_fold(uint64_t x)
 
 static uint64_t words(const uint8_t *p, size_t n)
 {
-    return ref_sum(0, p, n);
+    return inet_sum(0, p, n);
 }
 
 /*
@@ -96,7 +96,7 @@ static void send_side(WINTUN_SESSION_HANDLE s, int out_fd)
         REQUIRE(craft(pay, i, t.src, t.dst, t.sport, t.dport));
         t.id = (uint16_t)(FIRST_ID + i);
         len = tpkt_build(&t, sent[i]);
-        REQUIRE(ref_l4_ok(sent[i], len, 17));
+        REQUIRE(inet_l4_ok(sent[i], len, 17));
     }
     /* All at once: packets held past the flusher's period go out unmerged. */
     LINTUN_SESSION_STATS before, after;
@@ -119,8 +119,7 @@ static void send_side(WINTUN_SESSION_HANDLE s, int out_fd)
             continue; /* not ours */
         /* Forwarding takes one from the TTL; the kernel fixes the IP checksum. */
         sent[i][8]--;
-        wr16(sent[i] + 10, 0);
-        wr16(sent[i] + 10, ref_csum_value(ref_sum(0, sent[i], 20)));
+        inet_ip4_set_csum(sent[i]);
         if ((size_t)r != len || memcmp(got, sent[i], len) != 0)
             FAILF("sent datagram %d: %zd bytes, UDP checksum 0x%04x (sent 0x%04x), payload %s",
                   i, r, be16(got + 26), be16(sent[i] + 26),
@@ -144,7 +143,7 @@ static void receive_side(WINTUN_SESSION_HANDLE s)
             FAILF("received datagram %d: %ld bytes, want %d", i, n, 28 + LEN);
             continue;
         }
-        if (!ref_l4_ok(got, (size_t)n, 17))
+        if (!inet_l4_ok(got, (size_t)n, 17))
             FAILF("received datagram %d: UDP checksum 0x%04x does not verify", i, be16(got + 26));
         if (memcmp(got + 28, pay, LEN) != 0)
             FAILF("received datagram %d: payload changed", i);

@@ -69,8 +69,7 @@ static void run(WINTUN_SESSION_HANDLE s, int out_fd, int proto, bool df)
         /* Forwarding takes one from the TTL; the kernel fixes the checksum. */
         sent[i][8]--;
         wr16(sent[i] + 4, want_id);
-        wr16(sent[i] + 10, 0);
-        wr16(sent[i] + 10, ref_csum_value(ref_sum(0, sent[i], 20)));
+        inet_ip4_set_csum(sent[i]);
         if ((size_t)r != len || memcmp(got, sent[i], len) != 0)
             FAILF("%s %s packet %d: %zd bytes, ID %u, first payload byte %u",
                   proto == 6 ? "TCP" : "UDP", df ? "DF" : "non-DF", i, r,

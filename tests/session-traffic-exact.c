@@ -24,8 +24,8 @@ static void kernel_to_session(WINTUN_SESSION_HANDLE s, int sock, size_t len)
     CHECK(memcmp(rxbuf + 28, payload, len) == 0);
     CHECK(!memcmp(rxbuf + 12, "\x0a\x14\x00\x01", 4)); /* from 10.20.0.1 */
     CHECK(!memcmp(rxbuf + 16, "\x0a\x14\x00\x02", 4));
-    CHECK(ref_ip4_ok(rxbuf));
-    CHECK(ref_l4_ok(rxbuf, (size_t)n, 17));
+    CHECK(inet_ip4_ok(rxbuf));
+    CHECK(inet_l4_ok(rxbuf, (size_t)n, 17));
 }
 
 static void session_to_kernel(WINTUN_SESSION_HANDLE s, int sock, size_t len)

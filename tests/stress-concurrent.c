@@ -62,8 +62,8 @@ static bool intact(const uint8_t *p, size_t n, uint32_t *id, uint32_t *seq)
 
 static bool packet_ok(const uint8_t *p, DWORD n, uint32_t *id, uint32_t *seq)
 {
-    return n >= 28 && p[0] == 0x45 && p[9] == 17 && be16(p + 2) == n && ref_ip4_ok(p) &&
-           ref_l4_ok(p, n, 17) && intact(p + 28, n - 28, id, seq) && *id < KSENDERS;
+    return n >= 28 && p[0] == 0x45 && p[9] == 17 && be16(p + 2) == n && inet_ip4_ok(p) &&
+           inet_l4_ok(p, n, 17) && intact(p + 28, n - 28, id, seq) && *id < KSENDERS;
 }
 
 static void *kernel_sender(void *arg)
