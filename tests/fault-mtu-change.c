@@ -16,6 +16,7 @@
 #include "net.h"
 #include "resources.h"
 #include "offload-pkt.h"
+#include "fixture.h"
 
 
 static WINTUN_SESSION_HANDLE sess;
@@ -185,15 +186,9 @@ static void check_mtu(int mtu, int sink)
 
 int main(void)
 {
-    require_netns();
-    WintunSetLogger(test_logger);
     struct baseline b = baseline_take();
-    WINTUN_ADAPTER_HANDLE a = WintunCreateAdapter(L"Mtu", L"Test", NULL);
-    REQUIRE(a);
-    sh("sysctl -qw net.ipv6.conf.Mtu.disable_ipv6=1");
-    sess = WintunStartSession(a, 0x100000);
-    REQUIRE(sess);
-    REQUIRE(sh("ip addr add 10.45.0.1/24 dev Mtu") == 0);
+    WINTUN_ADAPTER_HANDLE a = fixture_adapter(test_logger, L"Mtu", L"Test", NULL);
+    sess = fixture_session(a, 0x100000, 0, FIXTURE_NO_IPV6, "10.45.0.1/24");
     int sink = udp4_bind("10.45.0.1", 7002);
     int drop = udp4_bind("10.45.0.1", 7001);
     pthread_t t[3];

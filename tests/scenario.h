@@ -76,6 +76,23 @@ static inline BYTE *receive_udp_kept(WINTUN_SESSION_HANDLE s, int dport, DWORD *
     return NULL;
 }
 
+/*
+ * Send @text from socket @fd to @to:@port, receive it through the session
+ * and keep it (not released); a copy of it goes to @copy (256 bytes), its
+ * size to *@n.
+ */
+static inline BYTE *hold_datagram(WINTUN_SESSION_HANDLE s, int fd, const char *to, int port,
+                                  const char *text, DWORD *n, BYTE copy[256])
+{
+    size_t len = strlen(text);
+    REQUIRE(udp4_send(fd, to, port, text, len) == (int)len);
+    BYTE *held = receive_udp_kept(s, port, n, 2000);
+    REQUIRE(held);
+    REQUIRE(*n <= 256);
+    memcpy(copy, held, *n);
+    return held;
+}
+
 /* A 28-byte IPv4 UDP packet without payload, UDP checksum 0 (none). */
 static inline void udp4_packet(BYTE p[28], const char *src, int sport, const char *dst, int dport)
 {

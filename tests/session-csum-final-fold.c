@@ -15,12 +15,9 @@
  * partial checksums (TUN_F_CSUM) that lintun finishes: each must verify and
  * carry its payload intact.
  */
-#include <fcntl.h>
-#include <sys/ioctl.h>
-#include <linux/if.h>
-#include <linux/if_tun.h>
 #include "net.h"
 #include "offload-pkt.h"
+#include "fixture.h"
 
 enum { COUNT = 20, LEN = 100, FIRST_ID = 0x4000 };
 /* High ports: lintun's grouped sum (folded addresses + 17 + length + folded
@@ -70,18 +67,6 @@ static bool craft(uint8_t *pay, int index, const uint8_t *src, const uint8_t *ds
             return true;
     }
     return false;
-}
-
-static int plain_tun(const char *name)
-{
-    int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC | O_NONBLOCK);
-    REQUIRE(fd >= 0);
-    struct ifreq ifr;
-    memset(&ifr, 0, sizeof(ifr));
-    ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
-    snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
-    REQUIRE(ioctl(fd, TUNSETIFF, &ifr) == 0);
-    return fd;
 }
 
 static void send_side(WINTUN_SESSION_HANDLE s, int out_fd)
@@ -153,14 +138,9 @@ static void receive_side(WINTUN_SESSION_HANDLE s)
 
 int main(void)
 {
-    require_netns();
-    WintunSetLogger(test_logger);
-    WINTUN_ADAPTER_HANDLE a = WintunCreateAdapter(L"Fold", L"Test", NULL);
-    REQUIRE(a);
-    sh("sysctl -qw net.ipv6.conf.Fold.disable_ipv6=1");
-    WINTUN_SESSION_HANDLE s = WintunStartSession(a, 0x400000);
-    REQUIRE(s);
-    int out_fd = plain_tun("foldout");
+    WINTUN_ADAPTER_HANDLE a = fixture_adapter(test_logger, L"Fold", L"Test", NULL);
+    WINTUN_SESSION_HANDLE s = fixture_session(a, 0x400000, 0, FIXTURE_NO_IPV6, NULL);
+    int out_fd = fixture_plain_tun("foldout");
     REQUIRE(sh("ip addr add 10.29.0.1/24 dev Fold && ip addr add 10.30.0.1/24 dev foldout && "
                "ip link set foldout up && sysctl -qw net.ipv4.ip_forward=1") == 0);
     send_side(s, out_fd);

@@ -7,6 +7,7 @@
  */
 #include "net.h"
 #include "../common/csum.h"
+#include "fixture.h"
 
 static void send_echo(WINTUN_SESSION_HANDLE s)
 {
@@ -42,15 +43,12 @@ static bool got_reply(WINTUN_SESSION_HANDLE s)
 
 int main(void)
 {
-    require_netns();
     int answered = 0;
     for (int round = 0; round < 20; round++) {
-        WINTUN_ADAPTER_HANDLE a = WintunCreateAdapter(L"First", L"Test", NULL);
-        REQUIRE(a);
+        WINTUN_ADAPTER_HANDLE a = fixture_adapter(NULL, L"First", L"Test", NULL);
         LINTUN_IP_ADDRESS addr;
         REQUIRE(LintunParseAddress("10.6.7.7/24", &addr) && LintunAddAddress(a, &addr));
-        WINTUN_SESSION_HANDLE s = WintunStartSession(a, 0x400000);
-        REQUIRE(s);
+        WINTUN_SESSION_HANDLE s = fixture_session(a, 0x400000, 0, FIXTURE_IPV6, NULL);
         send_echo(s);
         answered += got_reply(s);
         WintunEndSession(s);
