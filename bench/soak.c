@@ -15,6 +15,7 @@
 #include "bench.h"
 #include "wintun.h"
 #include "../common/udp.h"
+#include "../common/proc.h"
 
 #define IFNAME "soak0"
 #define PACE_PER_MS 30 /* packets per millisecond and direction, at most */
@@ -164,18 +165,6 @@ static void *sink(void *arg)
             atomic_fetch_add(&sink_bad, 1);
     }
     return NULL;
-}
-
-static long rss_kib(void)
-{
-    long pages = 0, rss = 0;
-    FILE *f = fopen("/proc/self/statm", "r");
-    if (f) {
-        if (fscanf(f, "%ld %ld", &pages, &rss) != 2)
-            rss = 0;
-        fclose(f);
-    }
-    return rss * (sysconf(_SC_PAGESIZE) / 1024);
 }
 
 /* A counter from `ip -s -j link show`: dir "rx" or "tx", field "dropped". */
