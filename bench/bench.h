@@ -27,6 +27,7 @@
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <linux/if_tun.h>
+#include "../common/csum.h"
 
 /* The name every benchmark gives its TUN interface, in each namespace. */
 #define BENCH_IFNAME "btun"
@@ -97,27 +98,6 @@ static inline double now_sec(void)
     return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* The Internet checksum of len bytes, folded, not inverted; sum is a running total. */
-static inline uint32_t csum_add(uint32_t sum, const void *data, size_t len)
-{
-    const uint8_t *p = data;
-    while (len > 1) {
-        sum += (uint32_t)p[0] << 8 | p[1];
-        p += 2;
-        len -= 2;
-    }
-    if (len)
-        sum += (uint32_t)p[0] << 8;
-    return sum;
-}
-
-static inline uint16_t csum_fold(uint32_t sum)
-{
-    while (sum >> 16)
-        sum = (sum & 0xffff) + (sum >> 16);
-    return (uint16_t)~sum;
-}
-
 /*
  * Turn an ICMP/ICMPv6 echo request (IPv4 or IPv6, no extension headers) into
  * its reply in place: swap the addresses, change the type, recompute the
@@ -137,7 +117,7 @@ static inline int echo_reply(uint8_t *pkt, size_t len)
         size_t ilen = len - ihl;
         icmp[0] = 0;
         icmp[2] = icmp[3] = 0;
-        uint16_t c = csum_fold(csum_add(0, icmp, ilen));
+        uint16_t c = inet_csum(inet_sum(0, icmp, ilen));
         icmp[2] = c >> 8;
         icmp[3] = c & 0xff;
         return 1;
@@ -152,23 +132,12 @@ static inline int echo_reply(uint8_t *pkt, size_t len)
         size_t ilen = len - 40;
         icmp[0] = 129;
         icmp[2] = icmp[3] = 0;
-        uint32_t sum = csum_add(0, pkt + 8, 32);
-        sum += (uint32_t)ilen + 58;
-        uint16_t c = csum_fold(csum_add(sum, icmp, ilen));
+        uint16_t c = inet_csum(inet_sum(inet_pseudo(pkt, 58, ilen), icmp, ilen));
         icmp[2] = c >> 8;
         icmp[3] = c & 0xff;
         return 1;
     }
     return 0;
-}
-
-/* Fill in the checksum of a 20-byte IPv4 header. */
-static inline void ip4_set_csum(uint8_t *pkt)
-{
-    pkt[10] = pkt[11] = 0;
-    uint16_t c = csum_fold(csum_add(0, pkt, 20));
-    pkt[10] = c >> 8;
-    pkt[11] = c & 0xff;
 }
 
 /*
@@ -188,7 +157,7 @@ static inline size_t udp4_build(uint8_t *pkt, uint32_t src, uint32_t dst, uint16
     pkt[9] = 17;
     memcpy(pkt + 12, &src, 4);
     memcpy(pkt + 16, &dst, 4);
-    ip4_set_csum(pkt);
+    inet_ip4_set_csum(pkt);
     pkt[20] = sport >> 8;
     pkt[21] = sport & 0xff;
     pkt[22] = dport >> 8;

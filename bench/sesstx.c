@@ -48,14 +48,7 @@ int main(int argc, char **argv)
     size_t len = udp4_build(pkt, inet_addr("10.77.2.9"), inet_addr("10.77.1.1"), 4000, 9000, 64);
     if (stepping) {
         /* UDP checksum over the pseudo-header, header and payload. */
-        uint8_t pseudo[12] = {0};
-        memcpy(pseudo, pkt + 12, 8);
-        pseudo[9] = 17;
-        pseudo[10] = pkt[24];
-        pseudo[11] = pkt[25];
-        uint16_t c = csum_fold(csum_add(csum_add(0, pseudo, 12), pkt + 20, len - 20));
-        if (c == 0)
-            c = 0xffff;
+        uint16_t c = inet_l4_csum(pkt, len, 17);
         pkt[26] = c >> 8;
         pkt[27] = c & 0xff;
     }
@@ -71,7 +64,7 @@ int main(int argc, char **argv)
             if (stepping) {
                 pkt[4] = id >> 8;
                 pkt[5] = id & 0xff;
-                ip4_set_csum(pkt);
+                inet_ip4_set_csum(pkt);
             }
             if (s) {
                 BYTE *q = WintunAllocateSendPacket(s, (DWORD)len);

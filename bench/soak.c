@@ -10,11 +10,12 @@
  * `make check` (`make soak`). Exit 1 on a corrupt packet or an unaccounted
  * loss, 0 otherwise.
  */
-#include <pthread.h>
-#include <signal.h>
 #include <stdatomic.h>
-#include "net.h"
-#include "offload-pkt.h"
+#include <stdbool.h>
+#include "bench.h"
+#include "wintun.h"
+#include "../common/udp.h"
+#include "../common/proc.h"
 
 #define IFNAME "soak0"
 #define PACE_PER_MS 30 /* packets per millisecond and direction, at most */
@@ -23,6 +24,23 @@ static WINTUN_SESSION_HANDLE sess;
 static atomic_bool stop, stop_sink;
 static atomic_ullong k_sent, k_enobufs, s_rx, s_bad, s_other;
 static atomic_ullong t_sent, t_full, sink_rx, sink_bad;
+
+static double now_ms(void) { return now_sec() * 1e3; }
+
+static void lintun_die(const char *what)
+{
+    fprintf(stderr, "soak: %s: error %u\n", what, GetLastError());
+    exit(1);
+}
+
+/* A network namespace of its own, with loopback up: the host's is never touched. */
+static void netns_new(void)
+{
+    if (unshare(CLONE_NEWNET) < 0)
+        die("unshare(CLONE_NEWNET), which needs root");
+    if (system("ip link set lo up") != 0)
+        die("ip link set lo up");
+}
 
 static size_t plen_of(uint64_t seq) { return 16 + (size_t)(seq * 37 % 1380); }
 
@@ -93,8 +111,8 @@ static void *session_receiver(void *arg)
             WaitForSingleObject(WintunGetReadWaitEvent(sess), 50);
             continue;
         }
-        if (n >= 28 && p[0] == 0x45 && p[9] == 17 && be16(p + 22) == 5001) {
-            if (ref_l4_ok(p, n, 17) && good(p + 28, n - 28))
+        if (n >= 28 && p[0] == 0x45 && p[9] == 17 && (p[22] << 8 | p[23]) == 5001) {
+            if (inet_l4_ok(p, n, 17) && good(p + 28, n - 28))
                 atomic_fetch_add(&s_rx, 1);
             else
                 atomic_fetch_add(&s_bad, 1);
@@ -108,21 +126,17 @@ static void *session_receiver(void *arg)
 
 static void *session_sender(void *arg)
 {
-    uint8_t payload[1500], pkt[1600];
+    uint8_t pkt[1600];
+    uint32_t src = inet_addr("10.88.0.2"), dst = inet_addr("10.88.0.1");
     double next = now_ms();
     (void)arg;
     for (uint64_t seq = 0; !atomic_load(&stop);) {
         for (int i = 0; i < PACE_PER_MS; i++, seq++) {
-            struct tpkt t;
-            tpkt_init(&t, 4, 17);
-            memcpy(t.src, "\x0a\x58\x00\x02", 4);
-            memcpy(t.dst, "\x0a\x58\x00\x01", 4);
-            t.sport = 6000;
-            t.dport = 6001;
-            t.plen = plen_of(seq);
-            fill(payload, t.plen, seq);
-            t.payload = payload;
-            size_t n = tpkt_build(&t, pkt);
+            size_t n = udp4_build(pkt, src, dst, 6000, 6001, plen_of(seq));
+            fill(pkt + 28, n - 28, seq);
+            uint16_t c = inet_l4_csum(pkt, n, 17);
+            pkt[26] = (uint8_t)(c >> 8);
+            pkt[27] = (uint8_t)c;
             BYTE *p = WintunAllocateSendPacket(sess, (DWORD)n);
             if (!p) {
                 atomic_fetch_add(&t_full, 1);
@@ -151,18 +165,6 @@ static void *sink(void *arg)
             atomic_fetch_add(&sink_bad, 1);
     }
     return NULL;
-}
-
-static long rss_kib(void)
-{
-    long pages = 0, rss = 0;
-    FILE *f = fopen("/proc/self/statm", "r");
-    if (f) {
-        if (fscanf(f, "%ld %ld", &pages, &rss) != 2)
-            rss = 0;
-        fclose(f);
-    }
-    return rss * (sysconf(_SC_PAGESIZE) / 1024);
 }
 
 /* A counter from `ip -s -j link show`: dir "rx" or "tx", field "dropped". */
@@ -210,15 +212,16 @@ int main(int argc, char **argv)
     int secs = argc > 1 ? atoi(argv[1]) : env ? atoi(env) : 600;
     if (secs < 15)
         secs = 15;
-    require_netns();
+    netns_new();
     WINTUN_ADAPTER_HANDLE a = WintunCreateAdapter(L"" IFNAME, L"Soak", NULL);
-    REQUIRE(a);
+    if (!a)
+        lintun_die("WintunCreateAdapter");
     sess = WintunStartSession(a, 0x400000);
-    REQUIRE(sess);
-    REQUIRE(sh("ip addr add 10.88.0.1/24 dev " IFNAME) == 0);
-    int sfd = udp4_bind("10.88.0.1", 6001);
-    int rcvbuf = 8 << 20;
-    setsockopt(sfd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf));
+    if (!sess)
+        lintun_die("WintunStartSession");
+    if (system("ip addr add 10.88.0.1/24 dev " IFNAME) != 0)
+        die("ip addr add");
+    int sfd = udp4_bind_deep("10.88.0.1", 6001, 8 << 20);
     long long rcvbuf_err0 = udp_rcvbuf_errors();
 
     pthread_t th[4];
@@ -255,7 +258,8 @@ int main(int argc, char **argv)
     pthread_join(th[1], NULL);
 
     LINTUN_SESSION_STATS st;
-    REQUIRE(LintunGetSessionStats(sess, &st));
+    if (!LintunGetSessionStats(sess, &st))
+        lintun_die("LintunGetSessionStats");
     long long kdrop = link_stat("tx", "dropped");
     long long rcvbuf_err = udp_rcvbuf_errors() - rcvbuf_err0;
     unsigned long long ks = k_sent, sr = s_rx, ts = t_sent, sk = sink_rx;
@@ -278,12 +282,13 @@ int main(int argc, char **argv)
            (unsigned long long)st.RxSuperPackets, (unsigned long long)st.RxDropped,
            (unsigned long long)st.TxPackets, (unsigned long long)st.TxWrites,
            (unsigned long long)st.TxCoalesced);
-    CHECK_EQ(s_bad, 0);
-    CHECK_EQ(sink_bad, 0);
-    CHECK_EQ((long long)ks - (long long)sr - kdrop, 0);
-    CHECK_EQ(st.TxRingFull, t_full);
+    bool ok = s_bad == 0 && sink_bad == 0 && (long long)ks - (long long)sr - kdrop == 0 &&
+              st.TxRingFull == t_full;
+    if (!ok)
+        printf("soak: FAILED (corrupt packets, an unaccounted loss, or TxRingFull not the "
+               "refusals counted)\n");
     WintunEndSession(sess);
     WintunCloseAdapter(a);
     close(sfd);
-    return test_done();
+    return ok ? 0 : 1;
 }

@@ -10,6 +10,10 @@ SOAK_SECONDS ?= 600
 soak: $(B)/bench/soak
 	$(Q)$(B)/bench/soak $(SOAK_SECONDS)
 
-$(B)/bench/soak: bench/soak.c tests/net.h tests/harness.h tests/offload-pkt.h $(B)/liblintun-internal.a
+# The public API only, like the other benchmarks; nothing from tests/.
+$(B)/bench/soak: bench/soak.c bench/bench.h $(B)/liblintun.a
 	@mkdir -p $(@D)
-	$(call say,CC,$<)$(CC) $(CPPFLAGS_ALL) -Itests $(CFLAGS_ALL) -o $@ $< $(B)/liblintun-internal.a $(LDLIBS_ALL)
+	$(call say,CC,$<)$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $< $(B)/liblintun.a \
+		$(LDLIBS_ALL)
+
+-include $(B)/bench/soak.d

@@ -6,6 +6,7 @@
  */
 #include <signal.h>
 #include "net.h"
+#include "fixture.h"
 
 static void alone(void)
 {
@@ -21,8 +22,7 @@ static void with_session_elsewhere(void)
     pid_t pid = spawn_creator(L"Shared One");
     WINTUN_ADAPTER_HANDLE o = WintunOpenAdapter(L"Shared One");
     REQUIRE(o);
-    WINTUN_SESSION_HANDLE s = WintunStartSession(o, 0x20000);
-    REQUIRE(s);
+    WINTUN_SESSION_HANDLE s = fixture_session(o, 0x20000, 0, FIXTURE_IPV6, NULL);
     kill(pid, SIGKILL);
     waitpid_within(pid, 5, "the creator exiting on SIGKILL");
     double killed = now_ms();

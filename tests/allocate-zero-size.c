@@ -6,16 +6,13 @@
  * packets allocated before and after it are delivered in order.
  */
 #include "scenario.h"
+#include "fixture.h"
 
 int main(void)
 {
-    require_netns();
-    WintunSetLogger(test_logger);
-    WINTUN_ADAPTER_HANDLE a = WintunCreateAdapter(L"Zero", L"Test", NULL);
-    REQUIRE(a);
+    WINTUN_ADAPTER_HANDLE a = fixture_adapter(test_logger, L"Zero", L"Test", NULL);
     add_address(a, "10.9.3.1/24");
-    WINTUN_SESSION_HANDLE s = WintunStartSession(a, 0x20000);
-    REQUIRE(s);
+    WINTUN_SESSION_HANDLE s = fixture_session(a, 0x20000, 0, FIXTURE_IPV6, NULL);
     int fd = udp4_bind("10.9.3.1", 7100);
     BYTE pkt[28];
     udp4_packet(pkt, "10.9.3.2", 7000, "10.9.3.1", 7100);

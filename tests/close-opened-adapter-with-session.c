@@ -8,25 +8,19 @@
  * child process: the old behaviour crashed.
  */
 #include "scenario.h"
+#include "fixture.h"
 
 static int scenario(void)
 {
-    WintunSetLogger(test_logger);
-    WINTUN_ADAPTER_HANDLE creator = WintunCreateAdapter(L"Opened", L"Test", NULL);
-    REQUIRE(creator);
+    WINTUN_ADAPTER_HANDLE creator = fixture_adapter(test_logger, L"Opened", L"Test", NULL);
     add_address(creator, "10.9.1.1/24");
     WINTUN_ADAPTER_HANDLE opened = WintunOpenAdapter(L"opened");
     REQUIRE(opened);
-    WINTUN_SESSION_HANDLE s = WintunStartSession(opened, 0x20000);
-    REQUIRE(s);
+    WINTUN_SESSION_HANDLE s = fixture_session(opened, 0x20000, 0, FIXTURE_IPV6, NULL);
     int fd = udp4_bind("10.9.1.1", 0);
-    REQUIRE(udp4_send(fd, "10.9.1.2", 6000, "before", 6) == 6);
     DWORD n1 = 0;
-    BYTE *held = receive_udp_kept(s, 6000, &n1, 2000);
-    REQUIRE(held);
     BYTE copy[256];
-    REQUIRE(n1 <= sizeof(copy));
-    memcpy(copy, held, n1);
+    BYTE *held = hold_datagram(s, fd, "10.9.1.2", 6000, "before", &n1, copy);
 
     WintunCloseAdapter(opened);
 

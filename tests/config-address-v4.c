@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include "harness.h"
 #include "kernel-view.h"
+#include "fixture.h"
 
 
 /* "address/prefixlen" per line, as the kernel reports the interface's addresses. */
@@ -38,10 +39,7 @@ int main(void)
     char kernel[4096];
     DWORD n;
 
-    require_netns();
-    WintunSetLogger(test_logger);
-    WINTUN_ADAPTER_HANDLE a = WintunCreateAdapter(L"addr4", L"Test", &guid);
-    REQUIRE(a);
+    WINTUN_ADAPTER_HANDLE a = fixture_adapter(test_logger, L"addr4", L"Test", &guid);
     REQUIRE(LintunGetAdapterInfo(a, &info));
 
     REQUIRE(LintunParseAddress("10.6.7.7/24", &ip));

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include "harness.h"
 #include "kernel-view.h"
+#include "fixture.h"
 
 
 static void kernel_addresses(char *buf, size_t size, const char *ifname)
@@ -37,10 +38,7 @@ int main(void)
     char kernel[4096];
     DWORD n = 16;
 
-    require_netns();
-    WintunSetLogger(test_logger);
-    WINTUN_ADAPTER_HANDLE a = WintunCreateAdapter(L"addr6", L"Test", NULL);
-    REQUIRE(a);
+    WINTUN_ADAPTER_HANDLE a = fixture_adapter(test_logger, L"addr6", L"Test", NULL);
     REQUIRE(LintunGetAdapterInfo(a, &info));
 
     REQUIRE(LintunParseAddress("fd00:6::7/64", &ip));

@@ -6,6 +6,7 @@
  * ERROR_INVALID_PARAMETER, and the adapter is left unchanged.
  */
 #include "harness.h"
+#include "fixture.h"
 
 int main(void)
 {
@@ -27,10 +28,7 @@ int main(void)
     CHECK_ERR(LintunDeleteRoute(NULL, &r), ERROR_INVALID_HANDLE);
     CHECK_ERR(LintunGetRoutes(NULL, NULL, &n), ERROR_INVALID_HANDLE);
 
-    require_netns();
-    WintunSetLogger(test_logger);
-    WINTUN_ADAPTER_HANDLE a = WintunCreateAdapter(L"badinput", L"Test", NULL);
-    REQUIRE(a);
+    WINTUN_ADAPTER_HANDLE a = fixture_adapter(test_logger, L"badinput", L"Test", NULL);
 
     /* NULL pointers. */
     CHECK_ERR(LintunAddAddress(a, NULL), ERROR_INVALID_PARAMETER);

@@ -5,6 +5,7 @@
  * ERROR_HANDLE_EOF instead of touching whatever interface comes next.
  */
 #include "harness.h"
+#include "fixture.h"
 
 int main(void)
 {
@@ -15,10 +16,7 @@ int main(void)
     BOOL up;
     char cmd[128];
 
-    require_netns();
-    WintunSetLogger(test_logger);
-    WINTUN_ADAPTER_HANDLE a = WintunCreateAdapter(L"gone", L"Test", NULL);
-    REQUIRE(a);
+    WINTUN_ADAPTER_HANDLE a = fixture_adapter(test_logger, L"gone", L"Test", NULL);
     REQUIRE(LintunGetAdapterInfo(a, &info));
     snprintf(cmd, sizeof(cmd), "ip link del dev %s", info.IfName);
     REQUIRE(system(cmd) == 0);

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include "harness.h"
 #include "kernel-view.h"
+#include "fixture.h"
 
 
 /* The interface's flags as `ip -j link` prints them, one a line. */
@@ -24,10 +25,7 @@ int main(void)
     char kernel[1024];
     BOOL up = -1, running = -1;
 
-    require_netns();
-    WintunSetLogger(test_logger);
-    WINTUN_ADAPTER_HANDLE a = WintunCreateAdapter(L"linkstate", L"Test", NULL);
-    REQUIRE(a);
+    WINTUN_ADAPTER_HANDLE a = fixture_adapter(test_logger, L"linkstate", L"Test", NULL);
     REQUIRE(LintunGetAdapterInfo(a, &info));
 
     CHECK(LintunGetLinkState(a, &up, &running));

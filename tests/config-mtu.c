@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include "harness.h"
 #include "kernel-view.h"
+#include "fixture.h"
 
 
 static char log_text[8192];
@@ -46,10 +47,7 @@ int main(void)
     LINTUN_ADAPTER_INFO info;
     char cmd[256];
 
-    require_netns();
-    WintunSetLogger(logger);
-    WINTUN_ADAPTER_HANDLE a = WintunCreateAdapter(L"mtutest", L"Test", NULL);
-    REQUIRE(a);
+    WINTUN_ADAPTER_HANDLE a = fixture_adapter(logger, L"mtutest", L"Test", NULL);
     REQUIRE(LintunGetAdapterInfo(a, &info));
     check_mtu(a, info.IfName, 1500);
 

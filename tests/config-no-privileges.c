@@ -8,6 +8,7 @@
 #include <grp.h>
 #include <sys/wait.h>
 #include "harness.h"
+#include "fixture.h"
 
 static char log_text[8192];
 
@@ -49,10 +50,7 @@ int main(void)
 {
     int status;
 
-    require_netns();
-    WintunSetLogger(logger);
-    WINTUN_ADAPTER_HANDLE a = WintunCreateAdapter(L"noprivs", L"Test", NULL);
-    REQUIRE(a);
+    WINTUN_ADAPTER_HANDLE a = fixture_adapter(logger, L"noprivs", L"Test", NULL);
     fflush(NULL);
     pid_t pid = fork();
     REQUIRE(pid >= 0);

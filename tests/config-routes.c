@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include "harness.h"
 #include "kernel-view.h"
+#include "fixture.h"
 
 
 /* "dst metric" per line for the routes through ifname in the main table. */
@@ -46,10 +47,7 @@ int main(void)
     char k4[2048], k6[2048];
     DWORD n;
 
-    require_netns();
-    WintunSetLogger(test_logger);
-    WINTUN_ADAPTER_HANDLE a = WintunCreateAdapter(L"routes", L"Test", NULL);
-    REQUIRE(a);
+    WINTUN_ADAPTER_HANDLE a = fixture_adapter(test_logger, L"routes", L"Test", NULL);
     REQUIRE(LintunGetAdapterInfo(a, &info));
 
     r = route("10.20.0.0/16", 50);

@@ -9,19 +9,15 @@
  */
 #include "load.h"
 #include "resources.h"
+#include "fixture.h"
 
 int main(void)
 {
-    require_netns();
-    WintunSetLogger(test_logger);
     struct baseline b = baseline_take();
-    WINTUN_ADAPTER_HANDLE a = WintunCreateAdapter(L"Doomed Busy", L"Test", NULL);
-    REQUIRE(a);
+    WINTUN_ADAPTER_HANDLE a = fixture_adapter(test_logger, L"Doomed Busy", L"Test", NULL);
     static struct load l = {.receivers = 2, .senders = 2, .src = "10.41.0.2",
                             .dst = "10.41.0.1", .flood_to = "10.41.0.2"};
-    l.sess = WintunStartSession(a, 0x20000);
-    REQUIRE(l.sess);
-    REQUIRE(sh("ip addr add 10.41.0.1/24 dev Doomed_Busy") == 0);
+    l.sess = fixture_session(a, 0x20000, 0, FIXTURE_IPV6, "10.41.0.1/24");
     load_start(&l);
     usleep(300000);
     unsigned long long before = atomic_load(&l.moved);

@@ -17,6 +17,7 @@
 #include "net.h"
 #include "resources.h"
 #include "offload-pkt.h"
+#include "fixture.h"
 
 
 #define WAITERS 3
@@ -77,11 +78,8 @@ static void send_udp(int seq)
 
 int main(void)
 {
-    require_netns();
-    WintunSetLogger(test_logger);
     struct baseline b = baseline_take();
-    WINTUN_ADAPTER_HANDLE a = WintunCreateAdapter(L"Ender", L"Test", NULL);
-    REQUIRE(a);
+    WINTUN_ADAPTER_HANDLE a = fixture_adapter(test_logger, L"Ender", L"Test", NULL);
     sh("sysctl -qw net.ipv6.conf.Ender.disable_ipv6=1");
     REQUIRE(sh("ip addr add 10.42.0.1/24 dev Ender") == 0);
     int sock = udp4_bind("10.42.0.1", 7000);

@@ -14,6 +14,7 @@
 #include "net.h"
 #include "resources.h"
 #include "offload-pkt.h"
+#include "fixture.h"
 
 
 static WINTUN_SESSION_HANDLE sess;
@@ -92,15 +93,9 @@ static LINTUN_SESSION_STATS stats(void)
 
 int main(void)
 {
-    require_netns();
-    WintunSetLogger(test_logger);
     struct baseline b = baseline_take();
-    WINTUN_ADAPTER_HANDLE a = WintunCreateAdapter(L"Downer", L"Test", NULL);
-    REQUIRE(a);
-    sh("sysctl -qw net.ipv6.conf.Downer.disable_ipv6=1");
-    sess = WintunStartSession(a, 0x20000);
-    REQUIRE(sess);
-    REQUIRE(sh("ip addr add 10.44.0.1/24 dev Downer") == 0);
+    WINTUN_ADAPTER_HANDLE a = fixture_adapter(test_logger, L"Downer", L"Test", NULL);
+    sess = fixture_session(a, 0x20000, 0, FIXTURE_NO_IPV6, "10.44.0.1/24");
     int sink = udp4_bind_deep("10.44.0.1", 7000, 8 << 20);
     pthread_t t[3];
     pthread_create(&t[0], NULL, sender, NULL);

@@ -16,6 +16,7 @@
 #include "net.h"
 #include "resources.h"
 #include "offload-pkt.h"
+#include "fixture.h"
 
 
 static WINTUN_SESSION_HANDLE sess;
@@ -95,13 +96,13 @@ static void *receiver(void *arg)
             WintunReleaseReceivePacket(sess, p); /* sent before IPv6 was turned off */
             continue;
         }
-        if (!offload_packet_valid(p, n) || p[0] >> 4 != 4 || !ref_ip4_ok(p) || be16(p + 2) != n) {
+        if (!offload_packet_valid(p, n) || p[0] >> 4 != 4 || !inet_ip4_ok(p) || be16(p + 2) != n) {
             fprintf(stderr, "malformed: %u bytes, %02x %02x len %u\n", n, p[0], p[9], be16(p + 2));
             atomic_fetch_add(&malformed, 1);
         }
         size_t hl = (size_t)(p[0] & 15) * 4;
         bool frag = be16(p + 6) & 0x3fff; /* MF or an offset */
-        if (p[9] == 17 && !frag && !ref_l4_ok(p, n, 17)) {
+        if (p[9] == 17 && !frag && !inet_l4_ok(p, n, 17)) {
             fprintf(stderr, "bad UDP checksum: %u bytes, port %u\n", n, be16(p + hl + 2));
             atomic_fetch_add(&malformed, 1); /* a whole datagram: its checksum verifies */
         }
@@ -185,15 +186,9 @@ static void check_mtu(int mtu, int sink)
 
 int main(void)
 {
-    require_netns();
-    WintunSetLogger(test_logger);
     struct baseline b = baseline_take();
-    WINTUN_ADAPTER_HANDLE a = WintunCreateAdapter(L"Mtu", L"Test", NULL);
-    REQUIRE(a);
-    sh("sysctl -qw net.ipv6.conf.Mtu.disable_ipv6=1");
-    sess = WintunStartSession(a, 0x100000);
-    REQUIRE(sess);
-    REQUIRE(sh("ip addr add 10.45.0.1/24 dev Mtu") == 0);
+    WINTUN_ADAPTER_HANDLE a = fixture_adapter(test_logger, L"Mtu", L"Test", NULL);
+    sess = fixture_session(a, 0x100000, 0, FIXTURE_NO_IPV6, "10.45.0.1/24");
     int sink = udp4_bind("10.45.0.1", 7002);
     int drop = udp4_bind("10.45.0.1", 7001);
     pthread_t t[3];

@@ -14,6 +14,7 @@
 #include <stdatomic.h>
 #include "net.h"
 #include "resources.h"
+#include "fixture.h"
 
 
 #define PAYLOAD 1000
@@ -68,15 +69,9 @@ static int seq_of(const BYTE *p, DWORD n)
 
 int main(void)
 {
-    require_netns();
-    WintunSetLogger(test_logger);
     struct baseline b = baseline_take();
-    WINTUN_ADAPTER_HANDLE a = WintunCreateAdapter(L"Holder", L"Test", NULL);
-    REQUIRE(a);
-    sh("sysctl -qw net.ipv6.conf.Holder.disable_ipv6=1");
-    sess = WintunStartSession(a, 0x20000);
-    REQUIRE(sess);
-    REQUIRE(sh("ip addr add 10.43.0.1/24 dev Holder") == 0);
+    WINTUN_ADAPTER_HANDLE a = fixture_adapter(test_logger, L"Holder", L"Test", NULL);
+    sess = fixture_session(a, 0x20000, 0, FIXTURE_NO_IPV6, "10.43.0.1/24");
     int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     uint8_t buf[PAYLOAD] = {0};
     long long drop0 = link_tx_dropped("Holder");

@@ -23,6 +23,7 @@
 #include <sys/syscall.h>
 #include "load.h"
 #include "resources.h"
+#include "fixture.h"
 
 static void round_once(int round)
 {
@@ -31,9 +32,7 @@ static void round_once(int round)
     REQUIRE(o);
     static struct load l = {.receivers = 2, .senders = 1, .src = "10.46.0.2",
                             .dst = "10.46.0.1", .pause_us = 20, .flood_to = "10.46.0.2"};
-    l.sess = WintunStartSession(o, 0x20000);
-    REQUIRE(l.sess);
-    REQUIRE(sh("ip addr add 10.46.0.1/24 dev Creator_Dies") == 0);
+    l.sess = fixture_session(o, 0x20000, 0, FIXTURE_IPV6, "10.46.0.1/24");
     load_start(&l);
     usleep(200000);
     unsigned long long before = atomic_load(&l.moved);

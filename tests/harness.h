@@ -81,9 +81,15 @@ static inline int test_done(void)
     return 0;
 }
 
-/* Enter a new network namespace with loopback up, or skip. */
+/*
+ * Enter a new network namespace with loopback up, or skip. Once per process:
+ * a later call, or one in a child forked after it, stays where it is.
+ */
 static inline void require_netns(void)
 {
+    static int entered;
+    if (entered)
+        return;
     if (geteuid() != 0)
         skip("needs root (CAP_NET_ADMIN and CAP_SYS_ADMIN for a network namespace)");
     int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
@@ -94,6 +100,7 @@ static inline void require_netns(void)
         skip("cannot create a network namespace (unshare CLONE_NEWNET)");
     if (system("ip link set lo up") != 0)
         skip("cannot bring up loopback in the test namespace (iproute2 missing?)");
+    entered = 1;
 }
 
 /*

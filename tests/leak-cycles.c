@@ -17,19 +17,8 @@
 #include "net.h"
 #include "resources.h"
 #include "offload-pkt.h"
+#include "../common/proc.h"
 
-
-static long rss_kib(void)
-{
-    long pages = 0, rss = 0;
-    FILE *f = fopen("/proc/self/statm", "r");
-    if (f) {
-        if (fscanf(f, "%ld %ld", &pages, &rss) != 2)
-            rss = 0;
-        fclose(f);
-    }
-    return rss * (sysconf(_SC_PAGESIZE) / 1024);
-}
 
 #define THREADS 2
 

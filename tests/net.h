@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* Helpers for tests that move traffic inside their own network namespace. */
+/*
+ * Helpers for tests that move traffic inside their own network namespace;
+ * the kernel's UDP sockets come from common/udp.h.
+ */
 #ifndef LINTUN_TEST_NET_H
 #define LINTUN_TEST_NET_H
 
@@ -12,6 +15,7 @@
 #include <sys/socket.h>
 #include <time.h>
 #include "harness.h"
+#include "../common/udp.h"
 
 /* Run a shell command built with printf-style arguments; its exit status. */
 static inline __attribute__((format(printf, 1, 2))) int sh(const char *fmt, ...)
@@ -32,19 +36,6 @@ static inline double now_ms(void)
     return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-/* A UDP socket bound to addr:port (IPv4 text), or exit(1). */
-static inline int udp4_bind(const char *addr, int port)
-{
-    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-    inet_pton(AF_INET, addr, &sin.sin_addr);
-    if (fd < 0 || bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0) {
-        perror("udp4_bind");
-        exit(1);
-    }
-    return fd;
-}
-
 /* The kernel's count of packets dropped on their way out of @ifname (its
  * queue to the session was full), from `ip -s -j link`; -1 if unreadable. */
 static inline long long link_tx_dropped(const char *ifname)
@@ -61,14 +52,6 @@ static inline long long link_tx_dropped(const char *ifname)
     return p ? atoll(p + 10) : -1;
 }
 
-/* udp4_bind() with a receive buffer of @bytes (SO_RCVBUFFORCE), for bursts. */
-static inline int udp4_bind_deep(const char *addr, int port, int bytes)
-{
-    int fd = udp4_bind(addr, port);
-    setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof(bytes));
-    return fd;
-}
-
 /* Send one packet through a session: allocate (required to succeed), copy, send. */
 static inline void session_send(WINTUN_SESSION_HANDLE s, const void *pkt, size_t n)
 {
@@ -76,22 +59,6 @@ static inline void session_send(WINTUN_SESSION_HANDLE s, const void *pkt, size_t
     REQUIRE(p);
     memcpy(p, pkt, n);
     WintunSendPacket(s, p);
-}
-
-static inline int udp4_send(int fd, const char *addr, int port, const void *p, size_t n)
-{
-    struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-    inet_pton(AF_INET, addr, &sin.sin_addr);
-    return (int)sendto(fd, p, n, 0, (struct sockaddr *)&sin, sizeof(sin));
-}
-
-/* Receive with a timeout in ms: length, or -1 on timeout. */
-static inline ssize_t recv_timeout(int fd, void *buf, size_t n, int ms)
-{
-    struct pollfd p = {.fd = fd, .events = POLLIN};
-    if (poll(&p, 1, ms) != 1)
-        return -1;
-    return recv(fd, buf, n, 0);
 }
 
 /*

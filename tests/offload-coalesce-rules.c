@@ -152,7 +152,7 @@ static size_t tcp_csum_zero(void)
 
     wr16(b + 36, 0);
     wr16(b + p, 0);
-    uint16_t f = ref_reduce(ref_sum(ref_pseudo(b, 6, n - 20), b + 20, n - 20));
+    uint16_t f = inet_reduce(inet_sum(inet_pseudo(b, 6, n - 20), b + 20, n - 20));
     wr16(b + p, (uint16_t)~f);
     return n;
 }
@@ -182,8 +182,7 @@ static void not_coalescable_cases(void)
     RAW(n + 1, OFFLOAD_NOT_COALESCABLE, false);                      /* trailing byte */
     RAW(n - 1, OFFLOAD_NOT_COALESCABLE, false);                      /* truncated */
     b[6] |= 0x20;                                                    /* MF */
-    wr16(b + 10, 0);
-    wr16(b + 10, ref_csum_value(ref_sum(0, b, 20)));
+    inet_ip4_set_csum(b);
     RAW(n, OFFLOAD_NOT_COALESCABLE, false);
     t = mk(4, 17, 1, MSS);
     n = tpkt_build(&t, b);
@@ -197,8 +196,7 @@ static void not_coalescable_cases(void)
     memset(b + 20, 1, 4);
     memcpy(b + 24, a + 20, n - 20);
     wr16(b + 2, (unsigned)(n + 4));
-    wr16(b + 10, 0);
-    wr16(b + 10, ref_csum_value(ref_sum(0, b, 24)));
+    inet_ip4_set_csum(b);
     RAW(n + 4, OFFLOAD_NOT_COALESCABLE, false);
     /* IPv6 with a hop-by-hop header. */
     t = mk(6, 6, 1, MSS);
@@ -216,8 +214,7 @@ static void not_coalescable_cases(void)
     t = mk(4, 6, 1, MSS);
     n = tpkt_build(&t, b);
     b[9] = 1;
-    wr16(b + 10, 0);
-    wr16(b + 10, ref_csum_value(ref_sum(0, b, 20)));
+    inet_ip4_set_csum(b);
     RAW(n, OFFLOAD_NOT_COALESCABLE, false);
 }
 
@@ -406,11 +403,12 @@ static void check_finish(int family, int proto, uint8_t first_flags, uint8_t las
     if (family == 4) {
         CHECK_EQ(be16(ip + 2), total);
         CHECK_EQ(be16(ip + 4), 0xfffe);
-        CHECK(ref_ip4_ok(ip));
+        CHECK(inet_ip4_ok(ip));
     } else {
         CHECK_EQ(be16(ip + 4), total - 40);
     }
-    CHECK_EQ(be16(l4 + (proto == 6 ? 16 : 6)), ref_reduce(ref_pseudo(ip, (unsigned)proto, total - ipl)));
+    CHECK_EQ(be16(l4 + (proto == 6 ? 16 : 6)),
+             inet_reduce(inet_pseudo(ip, (unsigned)proto, total - ipl)));
     if (proto == 6) {
         CHECK_EQ(be32(l4 + 4), 0xfffffc00u);
         CHECK_EQ(l4[13], 0x10 | first_flags | last_flags);

@@ -27,7 +27,7 @@ int main(void)
         for (size_t i = 0; i < n; i++)
             buf[i] = (uint8_t)rnd();
         uint32_t seed = rnd();
-        uint16_t want = ref_reduce(ref_sum(seed, buf, n));
+        uint16_t want = inet_reduce(inet_sum(seed, buf, n));
         uint16_t got = offload_csum_fold(offload_csum_add(seed, buf, n));
         /* 0 and 0xffff are the same number in ones' complement. */
         if (got != want && !((got == 0 || got == 0xffff) && (want == 0 || want == 0xffff)))

@@ -29,7 +29,7 @@ static size_t partial(int family, int proto, size_t plen)
     t.plen = plen;
     size_t n = tpkt_build(&t, want);
     memcpy(pkt, want, n);
-    wr16(pkt + field, ref_reduce(ref_pseudo(pkt, (unsigned)proto, n - ipl)));
+    wr16(pkt + field, inet_reduce(inet_pseudo(pkt, (unsigned)proto, n - ipl)));
     return n;
 }
 
@@ -59,13 +59,13 @@ static void udp_zero(void)
     memset(data, 0, 64);
     size_t n = partial(4, 17, 64);
     /* The partial field already holds the pseudo-header sum. */
-    uint16_t f = ref_reduce(ref_sum(0, pkt + 20, n - 20));
+    uint16_t f = inet_reduce(inet_sum(0, pkt + 20, n - 20));
     wr16(pkt + 28, (uint16_t)~f); /* the whole sum becomes 0xffff, its inverse 0 */
     struct virtio_net_hdr h = vhdr(VIRTIO_NET_HDR_F_NEEDS_CSUM, 0, 0, 20, 6);
 
     CHECK_EQ(offload_split(&h, pkt, n, collect, &out, scratch, sizeof(scratch)), 1);
     CHECK_EQ(be16(out.buf[0] + 26), 0xffff);
-    CHECK(ref_l4_ok(out.buf[0], n, 17));
+    CHECK(inet_l4_ok(out.buf[0], n, 17));
     outs_free(&out);
 }
 

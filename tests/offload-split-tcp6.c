@@ -29,7 +29,7 @@ static size_t build(uint8_t flags, size_t payload, const uint8_t *opt, size_t op
     t.plen = payload;
     size_t n = tpkt_build(&t, pkt);
     /* The kernel leaves the folded pseudo-header sum in the field. */
-    wr16(pkt + 40 + 16, ref_reduce(ref_pseudo(pkt, 6, n - 40)));
+    wr16(pkt + 40 + 16, inet_reduce(inet_pseudo(pkt, 6, n - 40)));
     return n;
 }
 
@@ -58,7 +58,7 @@ static void check(size_t hl, size_t payload, size_t mss, uint8_t flags)
         CHECK(memcmp(p + 54, pkt + 54, 2) == 0);
         CHECK(memcmp(p + 58, pkt + 58, hl - 58) == 0);
         CHECK(memcmp(p + hl, pkt + hl + i * mss, seg) == 0);
-        CHECK(ref_l4_ok(p, out.len[i], 6));
+        CHECK(inet_l4_ok(p, out.len[i], 6));
     }
 }
 

@@ -24,7 +24,7 @@ static void run(int family, size_t payload, size_t mss, uint16_t id)
     t.payload = data;
     t.plen = payload;
     size_t n = tpkt_build(&t, pkt);
-    wr16(pkt + ipl + 6, ref_reduce(ref_pseudo(pkt, 17, n - ipl)));
+    wr16(pkt + ipl + 6, inet_reduce(inet_pseudo(pkt, 17, n - ipl)));
     struct virtio_net_hdr h = vhdr(VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_GSO_UDP_L4, mss,
                                    ipl, 6);
     size_t nseg = (payload + mss - 1) / mss;
@@ -41,7 +41,7 @@ static void run(int family, size_t payload, size_t mss, uint16_t id)
             CHECK_EQ(be16(p + 4), (uint16_t)(id + i));
             CHECK(memcmp(p + 6, pkt + 6, 4) == 0);
             CHECK(memcmp(p + 12, pkt + 12, 8) == 0);
-            CHECK(ref_ip4_ok(p));
+            CHECK(inet_ip4_ok(p));
         } else {
             CHECK(memcmp(p, pkt, 4) == 0);
             CHECK_EQ(be16(p + 4), 8 + seg);
@@ -51,7 +51,7 @@ static void run(int family, size_t payload, size_t mss, uint16_t id)
         CHECK_EQ(be16(p + ipl + 4), 8 + seg);
         CHECK(be16(p + ipl + 6) != 0);
         CHECK(memcmp(p + hl, pkt + hl + i * mss, seg) == 0);
-        CHECK(ref_l4_ok(p, out.len[i], 17));
+        CHECK(inet_l4_ok(p, out.len[i], 17));
     }
     outs_free(&out);
 }

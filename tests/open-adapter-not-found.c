@@ -7,13 +7,11 @@
  * ERROR_INVALID_PARAMETER. A real adapter is still found.
  */
 #include "harness.h"
+#include "fixture.h"
 
 int main(void)
 {
-    require_netns();
-    WintunSetLogger(test_logger);
-    WINTUN_ADAPTER_HANDLE a = WintunCreateAdapter(L"Findable", L"Test", NULL);
-    REQUIRE(a);
+    WINTUN_ADAPTER_HANDLE a = fixture_adapter(test_logger, L"Findable", L"Test", NULL);
     WCHAR long128[129], long300[301];
     wmemset(long128, L'F', 128);
     long128[128] = 0;

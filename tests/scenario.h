@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <sys/wait.h>
 #include "net.h"
+#include "../common/csum.h"
 
 /* Run fn() in a child; its exit status, 1 when it dies by a signal or hangs. */
 static inline int run_in_child(int (*fn)(void), int deadline_s)
@@ -75,6 +76,23 @@ static inline BYTE *receive_udp_kept(WINTUN_SESSION_HANDLE s, int dport, DWORD *
     return NULL;
 }
 
+/*
+ * Send @text from socket @fd to @to:@port, receive it through the session
+ * and keep it (not released); a copy of it goes to @copy (256 bytes), its
+ * size to *@n.
+ */
+static inline BYTE *hold_datagram(WINTUN_SESSION_HANDLE s, int fd, const char *to, int port,
+                                  const char *text, DWORD *n, BYTE copy[256])
+{
+    size_t len = strlen(text);
+    REQUIRE(udp4_send(fd, to, port, text, len) == (int)len);
+    BYTE *held = receive_udp_kept(s, port, n, 2000);
+    REQUIRE(held);
+    REQUIRE(*n <= 256);
+    memcpy(copy, held, *n);
+    return held;
+}
+
 /* A 28-byte IPv4 UDP packet without payload, UDP checksum 0 (none). */
 static inline void udp4_packet(BYTE p[28], const char *src, int sport, const char *dst, int dport)
 {
@@ -85,13 +103,7 @@ static inline void udp4_packet(BYTE p[28], const char *src, int sport, const cha
     p[9] = 17;
     inet_pton(AF_INET, src, p + 12);
     inet_pton(AF_INET, dst, p + 16);
-    uint32_t sum = 0;
-    for (int i = 0; i < 20; i += 2)
-        sum += (uint32_t)(p[i] << 8 | p[i + 1]);
-    while (sum >> 16)
-        sum = (sum & 0xffff) + (sum >> 16);
-    p[10] = (BYTE)(~sum >> 8);
-    p[11] = (BYTE)~sum;
+    inet_ip4_set_csum(p);
     p[20] = (BYTE)(sport >> 8);
     p[21] = (BYTE)sport;
     p[22] = (BYTE)(dport >> 8);

@@ -9,14 +9,13 @@
  * and a single allocation 100 ms after the deletion.
  */
 #include "scenario.h"
+#include "fixture.h"
 
 static WINTUN_SESSION_HANDLE start(const WCHAR *name, const char *addr)
 {
-    WINTUN_ADAPTER_HANDLE a = WintunCreateAdapter(name, L"Test", NULL);
-    REQUIRE(a);
+    WINTUN_ADAPTER_HANDLE a = fixture_adapter(test_logger, name, L"Test", NULL);
     add_address(a, addr);
-    WINTUN_SESSION_HANDLE s = WintunStartSession(a, 0x20000);
-    REQUIRE(s);
+    WINTUN_SESSION_HANDLE s = fixture_session(a, 0x20000, 0, FIXTURE_IPV6, NULL);
     /* The session works: a packet it sends reaches a socket. */
     int fd = udp4_bind("10.9.2.1", 7001);
     BYTE pkt[28];
@@ -73,8 +72,6 @@ static void late_sender(void)
 
 int main(void)
 {
-    require_netns();
-    WintunSetLogger(test_logger);
     steady_sender();
     late_sender();
     return test_done();

@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include "net.h"
 #include "offload-pkt.h"
+#include "fixture.h"
 
 static WINTUN_SESSION_HANDLE s;
 
@@ -55,13 +56,8 @@ static void *sender(void *arg)
 
 int main(void)
 {
-    require_netns();
-    WintunSetLogger(test_logger);
-    WINTUN_ADAPTER_HANDLE a = WintunCreateAdapter(L"Order", L"Test", NULL);
-    REQUIRE(a);
-    s = WintunStartSession(a, 0x400000);
-    REQUIRE(s);
-    REQUIRE(sh("ip addr add 10.21.0.1/24 dev Order") == 0);
+    WINTUN_ADAPTER_HANDLE a = fixture_adapter(test_logger, L"Order", L"Test", NULL);
+    s = fixture_session(a, 0x400000, 0, FIXTURE_IPV6, "10.21.0.1/24");
     int sock = udp4_bind("10.21.0.1", 7000);
     int rcvbuf = 4 << 20;
     setsockopt(sock, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));

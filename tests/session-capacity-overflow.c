@@ -6,13 +6,11 @@
  * counted, not passed to the kernel.
  */
 #include "net.h"
+#include "fixture.h"
 
 int main(void)
 {
-    require_netns();
-    WintunSetLogger(test_logger);
-    WINTUN_ADAPTER_HANDLE a = WintunCreateAdapter(L"Cap", L"Test", NULL);
-    REQUIRE(a);
+    WINTUN_ADAPTER_HANDLE a = fixture_adapter(test_logger, L"Cap", L"Test", NULL);
     DWORD bad[] = {0, 1, 0x1ffff, 0x20001, 0x30000, 0x8000000, 0xffffffff};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
         CHECK_ERR(WintunStartSession(a, bad[i]), ERROR_INVALID_PARAMETER);

@@ -15,12 +15,9 @@
  * partial checksums (TUN_F_CSUM) that lintun finishes: each must verify and
  * carry its payload intact.
  */
-#include <fcntl.h>
-#include <sys/ioctl.h>
-#include <linux/if.h>
-#include <linux/if_tun.h>
 #include "net.h"
 #include "offload-pkt.h"
+#include "fixture.h"
 
 enum { COUNT = 20, LEN = 100, FIRST_ID = 0x4000 };
 /* High ports: lintun's grouped sum (folded addresses + 17 + length + folded
@@ -42,7 +39,7 @@ static bool needs_final_fold(uint64_t x)
 
 static uint64_t words(const uint8_t *p, size_t n)
 {
-    return ref_sum(0, p, n);
+    return inet_sum(0, p, n);
 }
 
 /*
@@ -72,18 +69,6 @@ static bool craft(uint8_t *pay, int index, const uint8_t *src, const uint8_t *ds
     return false;
 }
 
-static int plain_tun(const char *name)
-{
-    int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC | O_NONBLOCK);
-    REQUIRE(fd >= 0);
-    struct ifreq ifr;
-    memset(&ifr, 0, sizeof(ifr));
-    ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
-    snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
-    REQUIRE(ioctl(fd, TUNSETIFF, &ifr) == 0);
-    return fd;
-}
-
 static void send_side(WINTUN_SESSION_HANDLE s, int out_fd)
 {
     uint8_t pay[LEN], sent[COUNT][256], got[2048];
@@ -96,7 +81,7 @@ static void send_side(WINTUN_SESSION_HANDLE s, int out_fd)
         REQUIRE(craft(pay, i, t.src, t.dst, t.sport, t.dport));
         t.id = (uint16_t)(FIRST_ID + i);
         len = tpkt_build(&t, sent[i]);
-        REQUIRE(ref_l4_ok(sent[i], len, 17));
+        REQUIRE(inet_l4_ok(sent[i], len, 17));
     }
     /* All at once: packets held past the flusher's period go out unmerged. */
     LINTUN_SESSION_STATS before, after;
@@ -119,8 +104,7 @@ static void send_side(WINTUN_SESSION_HANDLE s, int out_fd)
             continue; /* not ours */
         /* Forwarding takes one from the TTL; the kernel fixes the IP checksum. */
         sent[i][8]--;
-        wr16(sent[i] + 10, 0);
-        wr16(sent[i] + 10, ref_csum_value(ref_sum(0, sent[i], 20)));
+        inet_ip4_set_csum(sent[i]);
         if ((size_t)r != len || memcmp(got, sent[i], len) != 0)
             FAILF("sent datagram %d: %zd bytes, UDP checksum 0x%04x (sent 0x%04x), payload %s",
                   i, r, be16(got + 26), be16(sent[i] + 26),
@@ -144,7 +128,7 @@ static void receive_side(WINTUN_SESSION_HANDLE s)
             FAILF("received datagram %d: %ld bytes, want %d", i, n, 28 + LEN);
             continue;
         }
-        if (!ref_l4_ok(got, (size_t)n, 17))
+        if (!inet_l4_ok(got, (size_t)n, 17))
             FAILF("received datagram %d: UDP checksum 0x%04x does not verify", i, be16(got + 26));
         if (memcmp(got + 28, pay, LEN) != 0)
             FAILF("received datagram %d: payload changed", i);
@@ -154,14 +138,9 @@ static void receive_side(WINTUN_SESSION_HANDLE s)
 
 int main(void)
 {
-    require_netns();
-    WintunSetLogger(test_logger);
-    WINTUN_ADAPTER_HANDLE a = WintunCreateAdapter(L"Fold", L"Test", NULL);
-    REQUIRE(a);
-    sh("sysctl -qw net.ipv6.conf.Fold.disable_ipv6=1");
-    WINTUN_SESSION_HANDLE s = WintunStartSession(a, 0x400000);
-    REQUIRE(s);
-    int out_fd = plain_tun("foldout");
+    WINTUN_ADAPTER_HANDLE a = fixture_adapter(test_logger, L"Fold", L"Test", NULL);
+    WINTUN_SESSION_HANDLE s = fixture_session(a, 0x400000, 0, FIXTURE_NO_IPV6, NULL);
+    int out_fd = fixture_plain_tun("foldout");
     REQUIRE(sh("ip addr add 10.29.0.1/24 dev Fold && ip addr add 10.30.0.1/24 dev foldout && "
                "ip link set foldout up && sysctl -qw net.ipv4.ip_forward=1") == 0);
     send_side(s, out_fd);

@@ -6,6 +6,7 @@
  */
 #include <pthread.h>
 #include "net.h"
+#include "fixture.h"
 
 static WINTUN_SESSION_HANDLE s;
 static double woke_at;
@@ -33,12 +34,8 @@ static void *reader(void *arg)
 
 int main(void)
 {
-    require_netns();
-    WintunSetLogger(test_logger);
-    WINTUN_ADAPTER_HANDLE a = WintunCreateAdapter(L"Doomed", L"Test", NULL);
-    REQUIRE(a);
-    s = WintunStartSession(a, 0x20000);
-    REQUIRE(s);
+    WINTUN_ADAPTER_HANDLE a = fixture_adapter(test_logger, L"Doomed", L"Test", NULL);
+    s = fixture_session(a, 0x20000, 0, FIXTURE_IPV6, NULL);
     pthread_t t;
     pthread_create(&t, NULL, reader, NULL);
     usleep(200000);

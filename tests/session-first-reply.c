@@ -6,16 +6,8 @@
  * about half the time).
  */
 #include "net.h"
-
-static unsigned short csum(const unsigned char *p, int n)
-{
-    unsigned s = 0;
-    for (int i = 0; i < n; i += 2)
-        s += (unsigned)(p[i] << 8 | p[i + 1]);
-    while (s >> 16)
-        s = (s & 0xffff) + (s >> 16);
-    return (unsigned short)~s;
-}
+#include "../common/csum.h"
+#include "fixture.h"
 
 static void send_echo(WINTUN_SESSION_HANDLE s)
 {
@@ -24,10 +16,9 @@ static void send_echo(WINTUN_SESSION_HANDLE s)
     memset(p, 0, 28);
     p[0] = 0x45, p[3] = 28, p[8] = 255, p[9] = 1;
     memcpy(p + 12, "\x0a\x06\x07\x08\x0a\x06\x07\x07", 8);
-    unsigned short c = csum(p, 20);
-    p[10] = (BYTE)(c >> 8), p[11] = (BYTE)c;
+    inet_ip4_set_csum(p);
     p[20] = 8;
-    c = csum(p + 20, 8);
+    unsigned short c = inet_csum(inet_sum(0, p + 20, 8));
     p[22] = (BYTE)(c >> 8), p[23] = (BYTE)c;
     WintunSendPacket(s, p);
 }
@@ -52,15 +43,12 @@ static bool got_reply(WINTUN_SESSION_HANDLE s)
 
 int main(void)
 {
-    require_netns();
     int answered = 0;
     for (int round = 0; round < 20; round++) {
-        WINTUN_ADAPTER_HANDLE a = WintunCreateAdapter(L"First", L"Test", NULL);
-        REQUIRE(a);
+        WINTUN_ADAPTER_HANDLE a = fixture_adapter(NULL, L"First", L"Test", NULL);
         LINTUN_IP_ADDRESS addr;
         REQUIRE(LintunParseAddress("10.6.7.7/24", &addr) && LintunAddAddress(a, &addr));
-        WINTUN_SESSION_HANDLE s = WintunStartSession(a, 0x400000);
-        REQUIRE(s);
+        WINTUN_SESSION_HANDLE s = fixture_session(a, 0x400000, 0, FIXTURE_IPV6, NULL);
         send_echo(s);
         answered += got_reply(s);
         WintunEndSession(s);

@@ -9,18 +9,14 @@
  */
 #include "net.h"
 #include "offload-pkt.h"
+#include "fixture.h"
 
 enum { BURST = 5, LEN = 64, ROUNDS = 12 };
 
 int main(void)
 {
-    require_netns();
-    WintunSetLogger(test_logger);
-    WINTUN_ADAPTER_HANDLE a = WintunCreateAdapter(L"Flusher", L"Test", NULL);
-    REQUIRE(a);
-    WINTUN_SESSION_HANDLE s = WintunStartSession(a, 0x400000);
-    REQUIRE(s);
-    REQUIRE(sh("ip addr add 10.27.0.1/24 dev Flusher") == 0);
+    WINTUN_ADAPTER_HANDLE a = fixture_adapter(test_logger, L"Flusher", L"Test", NULL);
+    WINTUN_SESSION_HANDLE s = fixture_session(a, 0x400000, 0, FIXTURE_IPV6, "10.27.0.1/24");
     int sock = udp4_bind_deep("10.27.0.1", 7000, 1 << 20);
     uint8_t pay[LEN], pkt[128], got[256];
     struct tpkt t;

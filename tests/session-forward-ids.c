@@ -9,26 +9,11 @@
  * and keep their IDs. UDP datagrams, and TCP segments of one stream. This is the one field in which lintun's sends differ from the
  * program's packets (wintun.h, WintunSendPacket(3)).
  */
-#include <fcntl.h>
-#include <sys/ioctl.h>
-#include <linux/if.h>
-#include <linux/if_tun.h>
 #include "net.h"
 #include "offload-pkt.h"
+#include "fixture.h"
 
 enum { COUNT = 20, LEN = 100, FIRST_ID = 0xfff8 };
-
-static int plain_tun(const char *name)
-{
-    int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC | O_NONBLOCK);
-    REQUIRE(fd >= 0);
-    struct ifreq ifr;
-    memset(&ifr, 0, sizeof(ifr));
-    ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
-    snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
-    REQUIRE(ioctl(fd, TUNSETIFF, &ifr) == 0);
-    return fd;
-}
 
 /* Sends COUNT packets (payload bytes i), reads what the kernel forwards. */
 static void run(WINTUN_SESSION_HANDLE s, int out_fd, int proto, bool df)
@@ -75,8 +60,7 @@ static void run(WINTUN_SESSION_HANDLE s, int out_fd, int proto, bool df)
         /* Forwarding takes one from the TTL; the kernel fixes the checksum. */
         sent[i][8]--;
         wr16(sent[i] + 4, want_id);
-        wr16(sent[i] + 10, 0);
-        wr16(sent[i] + 10, ref_csum_value(ref_sum(0, sent[i], 20)));
+        inet_ip4_set_csum(sent[i]);
         if ((size_t)r != len || memcmp(got, sent[i], len) != 0)
             FAILF("%s %s packet %d: %zd bytes, ID %u, first payload byte %u",
                   proto == 6 ? "TCP" : "UDP", df ? "DF" : "non-DF", i, r,
@@ -88,13 +72,9 @@ static void run(WINTUN_SESSION_HANDLE s, int out_fd, int proto, bool df)
 
 int main(void)
 {
-    require_netns();
-    WintunSetLogger(test_logger);
-    WINTUN_ADAPTER_HANDLE a = WintunCreateAdapter(L"FwdIds", L"Test", NULL);
-    REQUIRE(a);
-    WINTUN_SESSION_HANDLE s = WintunStartSession(a, 0x400000);
-    REQUIRE(s);
-    int out_fd = plain_tun("fwdout");
+    WINTUN_ADAPTER_HANDLE a = fixture_adapter(test_logger, L"FwdIds", L"Test", NULL);
+    WINTUN_SESSION_HANDLE s = fixture_session(a, 0x400000, 0, FIXTURE_IPV6, NULL);
+    int out_fd = fixture_plain_tun("fwdout");
     REQUIRE(sh("ip addr add 10.25.0.1/24 dev FwdIds && ip addr add 10.26.0.1/24 dev fwdout && "
                "ip link set fwdout up && sysctl -qw net.ipv4.ip_forward=1") == 0);
     /* The merged runs first: after the unmerged ones the session would write

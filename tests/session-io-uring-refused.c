@@ -19,6 +19,7 @@
 #include <wchar.h>
 #include "net.h"
 #include "offload-pkt.h"
+#include "fixture.h"
 
 static int said_plain, said_batched;
 
@@ -89,9 +90,7 @@ static int child(bool refused)
 {
     if (refused)
         refuse_io_uring();
-    WintunSetLogger(logger);
-    WINTUN_ADAPTER_HANDLE a = WintunCreateAdapter(L"Refused", L"Test", NULL);
-    REQUIRE(a);
+    WINTUN_ADAPTER_HANDLE a = fixture_adapter(logger, L"Refused", L"Test", NULL);
     REQUIRE(sh("ip addr add 10.26.0.1/24 dev Refused") == 0);
     if (refused) {
         CHECK_ERR(LintunStartSessionEx(a, 0x400000, LINTUN_SESSION_IO_URING), ERROR_NOT_SUPPORTED);
@@ -99,8 +98,7 @@ static int child(bool refused)
         CHECK_ERR(WintunStartSession(a, 0x400000), ERROR_NOT_SUPPORTED);
         unsetenv("LINTUN_IO");
     }
-    WINTUN_SESSION_HANDLE s = WintunStartSession(a, 0x400000);
-    REQUIRE(s);
+    WINTUN_SESSION_HANDLE s = fixture_session(a, 0x400000, 0, FIXTURE_IPV6, NULL);
     traffic(s);
     WintunEndSession(s);
     WintunCloseAdapter(a);

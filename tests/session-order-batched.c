@@ -13,6 +13,7 @@
 #include <stdatomic.h>
 #include "net.h"
 #include "offload-pkt.h"
+#include "fixture.h"
 
 enum { THREADS = 4, PER_THREAD = 20000 };
 
@@ -160,10 +161,7 @@ static void run(WINTUN_ADAPTER_HANDLE a, DWORD flags, const char *what)
 
 int main(void)
 {
-    require_netns();
-    WintunSetLogger(test_logger);
-    WINTUN_ADAPTER_HANDLE a = WintunCreateAdapter(L"Order Load", L"Test", NULL);
-    REQUIRE(a);
+    WINTUN_ADAPTER_HANDLE a = fixture_adapter(test_logger, L"Order Load", L"Test", NULL);
     REQUIRE(sh("ip addr add 10.27.0.1/24 dev Order_Load") == 0);
     run(a, LINTUN_SESSION_IO_URING | LINTUN_SESSION_NO_COALESCE, "io_uring, no coalescing");
     run(a, LINTUN_SESSION_IO_URING, "io_uring");

@@ -15,6 +15,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include "net.h"
+#include "fixture.h"
 
 #define PAYLOAD 1400
 #define ROUNDS 4
@@ -161,14 +162,8 @@ static double round_once(enum how how, int round, int *next)
 
 int main(void)
 {
-    require_netns();
-    WintunSetLogger(test_logger);
-    WINTUN_ADAPTER_HANDLE a = WintunCreateAdapter(L"Waker", L"Test", NULL);
-    REQUIRE(a);
-    sh("sysctl -qw net.ipv6.conf.Waker.disable_ipv6=1");
-    sess = WintunStartSession(a, WINTUN_MIN_RING_CAPACITY);
-    REQUIRE(sess);
-    REQUIRE(sh("ip addr add 10.47.0.1/24 dev Waker") == 0);
+    WINTUN_ADAPTER_HANDLE a = fixture_adapter(test_logger, L"Waker", L"Test", NULL);
+    sess = fixture_session(a, WINTUN_MIN_RING_CAPACITY, 0, FIXTURE_NO_IPV6, "10.47.0.1/24");
     sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     REQUIRE(sock >= 0);
 

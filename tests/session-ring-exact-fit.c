@@ -11,6 +11,7 @@
  */
 #include "net.h"
 #include "offload-pkt.h"
+#include "fixture.h"
 
 #define BIG 1428u   /* IP bytes of the filling packets: slot 1432 */
 #define COUNT 91u   /* (0x20000 - 4) / 1432, leaving 756 bytes */
@@ -120,14 +121,8 @@ static void receive_side(void)
 int main(void)
 {
     check_geometry();
-    require_netns();
-    WintunSetLogger(test_logger);
-    WINTUN_ADAPTER_HANDLE a = WintunCreateAdapter(L"Exact", L"Test", NULL);
-    REQUIRE(a);
-    sh("sysctl -qw net.ipv6.conf.Exact.disable_ipv6=1");
-    sess = WintunStartSession(a, WINTUN_MIN_RING_CAPACITY);
-    REQUIRE(sess);
-    REQUIRE(sh("ip addr add 10.48.0.1/24 dev Exact") == 0);
+    WINTUN_ADAPTER_HANDLE a = fixture_adapter(test_logger, L"Exact", L"Test", NULL);
+    sess = fixture_session(a, WINTUN_MIN_RING_CAPACITY, 0, FIXTURE_NO_IPV6, "10.48.0.1/24");
     send_side();
     receive_side();
     WintunEndSession(sess);

@@ -7,19 +7,16 @@
  * ERROR_INVALID_PARAMETER.
  */
 #include "net.h"
+#include "fixture.h"
 
 static const DWORD bad_caps[] = {0, 0x1234, 0x10000, 0x8000000, 0xffffffffu};
 
 int main(void)
 {
-    require_netns();
-    WintunSetLogger(test_logger);
-    WINTUN_ADAPTER_HANDLE a = WintunCreateAdapter(L"Busy", L"Test", NULL);
-    REQUIRE(a);
+    WINTUN_ADAPTER_HANDLE a = fixture_adapter(test_logger, L"Busy", L"Test", NULL);
     WINTUN_ADAPTER_HANDLE o = WintunOpenAdapter(L"Busy");
     REQUIRE(o);
-    WINTUN_SESSION_HANDLE s = WintunStartSession(a, 0x20000);
-    REQUIRE(s);
+    WINTUN_SESSION_HANDLE s = fixture_session(a, 0x20000, 0, FIXTURE_IPV6, NULL);
     for (size_t i = 0; i < sizeof(bad_caps) / sizeof(bad_caps[0]); i++) {
         CHECK_ERR(WintunStartSession(a, bad_caps[i]), ERROR_ALREADY_INITIALIZED);
         CHECK_ERR(WintunStartSession(o, bad_caps[i]), ERROR_ALREADY_INITIALIZED);

@@ -5,6 +5,7 @@
  * after the first ends, a new one starts, from either process.
  */
 #include "net.h"
+#include "fixture.h"
 
 static int child_try_session(void)
 {
@@ -26,12 +27,8 @@ static int child_try_session(void)
 
 int main(void)
 {
-    require_netns();
-    WintunSetLogger(test_logger);
-    WINTUN_ADAPTER_HANDLE a = WintunCreateAdapter(L"Single", L"Test", NULL);
-    REQUIRE(a);
-    WINTUN_SESSION_HANDLE s = WintunStartSession(a, 0x20000);
-    REQUIRE(s);
+    WINTUN_ADAPTER_HANDLE a = fixture_adapter(test_logger, L"Single", L"Test", NULL);
+    WINTUN_SESSION_HANDLE s = fixture_session(a, 0x20000, 0, FIXTURE_IPV6, NULL);
     CHECK_ERR(WintunStartSession(a, 0x20000), ERROR_ALREADY_INITIALIZED);
     WINTUN_ADAPTER_HANDLE o = WintunOpenAdapter(L"single");
     REQUIRE(o);

@@ -7,6 +7,7 @@
  */
 #include "net.h"
 #include "offload-pkt.h"
+#include "fixture.h"
 
 static uint8_t rxbuf[70000];
 
@@ -24,8 +25,8 @@ static void kernel_to_session(WINTUN_SESSION_HANDLE s, int sock, size_t len)
     CHECK(memcmp(rxbuf + 28, payload, len) == 0);
     CHECK(!memcmp(rxbuf + 12, "\x0a\x14\x00\x01", 4)); /* from 10.20.0.1 */
     CHECK(!memcmp(rxbuf + 16, "\x0a\x14\x00\x02", 4));
-    CHECK(ref_ip4_ok(rxbuf));
-    CHECK(ref_l4_ok(rxbuf, (size_t)n, 17));
+    CHECK(inet_ip4_ok(rxbuf));
+    CHECK(inet_l4_ok(rxbuf, (size_t)n, 17));
 }
 
 static void session_to_kernel(WINTUN_SESSION_HANDLE s, int sock, size_t len)
@@ -49,11 +50,8 @@ static void session_to_kernel(WINTUN_SESSION_HANDLE s, int sock, size_t len)
 
 static void run(DWORD flags)
 {
-    WINTUN_ADAPTER_HANDLE a = WintunCreateAdapter(L"Exact", L"Test", NULL);
-    REQUIRE(a);
-    WINTUN_SESSION_HANDLE s = LintunStartSessionEx(a, 0x400000, flags);
-    REQUIRE(s);
-    REQUIRE(sh("ip addr add 10.20.0.1/24 dev Exact") == 0);
+    WINTUN_ADAPTER_HANDLE a = fixture_adapter(test_logger, L"Exact", L"Test", NULL);
+    WINTUN_SESSION_HANDLE s = fixture_session(a, 0x400000, flags, FIXTURE_IPV6, "10.20.0.1/24");
     int sock = udp4_bind("10.20.0.1", 7777);
     size_t sizes[] = {1, 2, 3, 100, 1000, 1471, 1472};
     for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
@@ -71,8 +69,6 @@ static void run(DWORD flags)
 
 int main(void)
 {
-    require_netns();
-    WintunSetLogger(test_logger);
     run(0);
     run(LINTUN_SESSION_NO_OFFLOAD);
     run(LINTUN_SESSION_NO_COALESCE);

@@ -7,6 +7,7 @@
  */
 #include "net.h"
 #include "offload-pkt.h"
+#include "fixture.h"
 
 static int refused;
 
@@ -20,13 +21,8 @@ static void logger(WINTUN_LOGGER_LEVEL level, DWORD64 ts, const WCHAR *msg)
 
 int main(void)
 {
-    require_netns();
-    WintunSetLogger(logger);
-    WINTUN_ADAPTER_HANDLE a = WintunCreateAdapter(L"Udp", L"Test", NULL);
-    REQUIRE(a);
-    WINTUN_SESSION_HANDLE s = WintunStartSession(a, 0x400000);
-    REQUIRE(s);
-    REQUIRE(sh("ip addr add 10.23.0.1/24 dev Udp") == 0);
+    WINTUN_ADAPTER_HANDLE a = fixture_adapter(logger, L"Udp", L"Test", NULL);
+    WINTUN_SESSION_HANDLE s = fixture_session(a, 0x400000, 0, FIXTURE_IPV6, "10.23.0.1/24");
     int sock = udp4_bind_deep("10.23.0.1", 7000, 8 << 20);
     enum { N = 300, LEN = 64 };
     uint8_t pay[LEN], pkt[128];

@@ -9,6 +9,7 @@
  */
 #include "net.h"
 #include "offload-pkt.h"
+#include "fixture.h"
 
 enum { LEN = 64, FIXED = 600, TURNS = 600, AGAIN = 600 };
 
@@ -30,13 +31,8 @@ static LINTUN_SESSION_STATS stats(WINTUN_SESSION_HANDLE s)
 
 int main(void)
 {
-    require_netns();
-    WintunSetLogger(test_logger);
-    WINTUN_ADAPTER_HANDLE a = WintunCreateAdapter(L"Unmerged", L"Test", NULL);
-    REQUIRE(a);
-    WINTUN_SESSION_HANDLE s = WintunStartSession(a, 0x400000);
-    REQUIRE(s);
-    REQUIRE(sh("ip addr add 10.24.0.1/24 dev Unmerged") == 0);
+    WINTUN_ADAPTER_HANDLE a = fixture_adapter(test_logger, L"Unmerged", L"Test", NULL);
+    WINTUN_SESSION_HANDLE s = fixture_session(a, 0x400000, 0, FIXTURE_IPV6, "10.24.0.1/24");
     int sock = udp4_bind_deep("10.24.0.1", 7000, 8 << 20);
     uint8_t pay[LEN];
     struct tpkt t;

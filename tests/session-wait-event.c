@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <sys/resource.h>
 #include "net.h"
+#include "fixture.h"
 
 static WINTUN_SESSION_HANDLE s;
 
@@ -35,15 +36,9 @@ static void *waiter(void *arg)
 
 int main(void)
 {
-    require_netns();
-    WintunSetLogger(test_logger);
-    WINTUN_ADAPTER_HANDLE a = WintunCreateAdapter(L"Waiter", L"Test", NULL);
-    REQUIRE(a);
+    WINTUN_ADAPTER_HANDLE a = fixture_adapter(test_logger, L"Waiter", L"Test", NULL);
     /* IPv6 off on this interface: no router solicitations to wake us. */
-    sh("sysctl -qw net.ipv6.conf.all.disable_ipv6=1 2>/dev/null");
-    s = WintunStartSession(a, 0x20000);
-    REQUIRE(s);
-    REQUIRE(sh("ip addr add 10.22.0.1/24 dev Waiter") == 0);
+    s = fixture_session(a, 0x20000, 0, FIXTURE_NO_IPV6, "10.22.0.1/24");
     HANDLE ev = WintunGetReadWaitEvent(s);
     DWORD n;
     while (WintunReceivePacket(s, &n) || GetLastError() != ERROR_NO_MORE_ITEMS)

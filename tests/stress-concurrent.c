@@ -19,6 +19,7 @@
 #include <stdatomic.h>
 #include "net.h"
 #include "offload-pkt.h"
+#include "fixture.h"
 
 #define KSENDERS 2
 #define RECEIVERS 3
@@ -62,8 +63,8 @@ static bool intact(const uint8_t *p, size_t n, uint32_t *id, uint32_t *seq)
 
 static bool packet_ok(const uint8_t *p, DWORD n, uint32_t *id, uint32_t *seq)
 {
-    return n >= 28 && p[0] == 0x45 && p[9] == 17 && be16(p + 2) == n && ref_ip4_ok(p) &&
-           ref_l4_ok(p, n, 17) && intact(p + 28, n - 28, id, seq) && *id < KSENDERS;
+    return n >= 28 && p[0] == 0x45 && p[9] == 17 && be16(p + 2) == n && inet_ip4_ok(p) &&
+           inet_l4_ok(p, n, 17) && intact(p + 28, n - 28, id, seq) && *id < KSENDERS;
 }
 
 static void *kernel_sender(void *arg)
@@ -253,14 +254,8 @@ int main(void)
 {
     const char *env = getenv("STRESS_SECONDS");
     double secs = env ? atof(env) : 5;
-    require_netns();
-    WintunSetLogger(test_logger);
-    WINTUN_ADAPTER_HANDLE a = WintunCreateAdapter(L"Stress", L"Test", NULL);
-    REQUIRE(a);
-    sh("sysctl -qw net.ipv6.conf.Stress.disable_ipv6=1");
-    sess = WintunStartSession(a, 0x40000);
-    REQUIRE(sess);
-    REQUIRE(sh("ip addr add 10.31.0.1/24 dev Stress") == 0);
+    WINTUN_ADAPTER_HANDLE a = fixture_adapter(test_logger, L"Stress", L"Test", NULL);
+    sess = fixture_session(a, 0x40000, 0, FIXTURE_NO_IPV6, "10.31.0.1/24");
     for (int i = 0; i < KSENDERS; i++)
         REQUIRE((seen[i] = calloc(MAXSEQ / 8, 1)));
     int sfd = udp4_bind_deep("10.31.0.1", 6001, 16 << 20);
