@@ -236,20 +236,56 @@ static int parse_l4(const uint8_t *pkt, struct pkt_info *pi)
     return 0;
 }
 
-/* Sum of the TCP/UDP pseudo-header (addresses, protocol, L4 length). */
-static uint32_t pseudo_sum(const uint8_t *ip, uint8_t family, uint8_t proto, size_t l4_len)
+/*
+ * Headers are summed inline, without offload_csum_add's set-up: their
+ * 16-bit words are added in native byte order as 32-bit loads into a 64-bit
+ * accumulator (@len even, at most a few hundred bytes), and the total is
+ * folded and put in network order once, by hdr_fold().
+ */
+static inline uint64_t hdr_sum(const uint8_t *p, size_t len)
 {
-    uint32_t sum = family == 4 ? offload_csum_add(0, ip + 12, 8) : offload_csum_add(0, ip + 8, 32);
+    uint64_t acc = 0;
+    uint32_t w;
+    uint16_t h;
 
-    return sum + proto + (uint32_t)l4_len;
+    for (; len >= 4; p += 4, len -= 4) {
+        memcpy(&w, p, 4);
+        acc += w;
+    }
+    if (len >= 2) {
+        memcpy(&h, p, 2);
+        acc += h;
+    }
+    return acc;
+}
+
+/* A number (protocol, length) as a 16-bit word of a native sum. */
+static inline uint64_t hdr_word(uint32_t v)
+{
+    return htobe16((uint16_t)v);
+}
+
+/* The folded sum in network order, not inverted (the value get16 reads). */
+static inline uint16_t hdr_fold(uint64_t acc)
+{
+    acc = (acc & 0xffffffffu) + (acc >> 32);
+    acc = (acc & 0xffffffffu) + (acc >> 32);
+    while (acc >> 16)
+        acc = (acc & 0xffff) + (acc >> 16);
+    return be16toh((uint16_t)acc);
+}
+
+/* Native sum of the TCP/UDP pseudo-header (addresses, protocol, L4 length). */
+static inline uint64_t pseudo_sum(const uint8_t *ip, uint8_t family, uint8_t proto, size_t l4_len)
+{
+    uint64_t acc = family == 4 ? hdr_sum(ip + 12, 8) : hdr_sum(ip + 8, 32);
+
+    return acc + hdr_word(proto) + hdr_word((uint32_t)l4_len);
 }
 
 static uint16_t ip4_hdr_csum(const uint8_t *ip, size_t ihl)
 {
-    uint32_t sum = offload_csum_add(0, ip, 10);
-
-    sum = offload_csum_add(sum, ip + 12, ihl - 12);
-    return (uint16_t)~offload_csum_fold(sum);
+    return (uint16_t)~hdr_fold(hdr_sum(ip, 10) + hdr_sum(ip + 12, ihl - 12));
 }
 
 /* ---- receive side: split ------------------------------------------------ */
@@ -418,12 +454,12 @@ static uint16_t seg_l4_csum(const uint8_t *out, const struct pkt_info *pi, size_
 {
     const uint8_t *l4 = out + pi->l4_off;
     size_t field = pi->proto == PROTO_TCP ? TCP_CSUM_OFF : UDP_CSUM_OFF;
-    uint32_t sum = pseudo_sum(out, pi->family, pi->proto, n - pi->l4_off) + payload_sum;
+    uint64_t acc = pseudo_sum(out, pi->family, pi->proto, n - pi->l4_off) +
+                   hdr_word(offload_csum_fold(payload_sum));
     uint16_t c;
 
-    sum = offload_csum_add(sum, l4, field);
-    sum = offload_csum_add(sum, l4 + field + 2, pi->hdr_len - pi->l4_off - field - 2);
-    c = (uint16_t)~offload_csum_fold(sum);
+    acc += hdr_sum(l4, field) + hdr_sum(l4 + field + 2, pi->hdr_len - pi->l4_off - field - 2);
+    c = (uint16_t)~hdr_fold(acc);
     if (c == 0 && pi->proto == PROTO_UDP)
         c = 0xffff;
     return c;
@@ -777,7 +813,7 @@ static void coal_fix_headers(struct offload_coalescer *c)
     if (proto == PROTO_UDP)
         put16(l4 + 4, l4_len);
     put16(l4 + (proto == PROTO_UDP ? UDP_CSUM_OFF : TCP_CSUM_OFF),
-          offload_csum_fold(pseudo_sum(ip, family, proto, l4_len)));
+          hdr_fold(pseudo_sum(ip, family, proto, l4_len)));
 }
 
 size_t offload_coalesce_finish(struct offload_coalescer *c)

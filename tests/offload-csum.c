@@ -53,9 +53,9 @@ int main(void)
     CHECK_EQ(offload_csum_fold(offload_csum_add(0, big, sizeof(big))), 0xffff);
     big[sizeof(big) - 2] = 0xfe;
     CHECK_EQ(offload_csum_fold(offload_csum_add(0, big, sizeof(big))),
-             ref_reduce(ref_sum(0, big, sizeof(big))));
+             inet_reduce(inet_sum(0, big, sizeof(big))));
     CHECK_EQ(offload_csum_fold(offload_csum_add(0, big, sizeof(big) - 1)),
-             ref_reduce(ref_sum(0, big, sizeof(big) - 1)));
+             inet_reduce(inet_sum(0, big, sizeof(big) - 1)));
     memset(buf, 0xff, 65536);
     CHECK_EQ(offload_csum_fold(offload_csum_add(0xffffffffu, buf, 65536)), 0xffff);
     memset(buf, 0, 65536);
