@@ -730,9 +730,10 @@ WINTUN_GET_READ_WAIT_EVENT_FUNC WintunGetReadWaitEvent;
  * WintunGetReadWaitEvent() or poll LintunGetReadWaitFd(), then call again.
  * Programs that receive at a high rate may call it a few more times (spin
  * for some microseconds) before they wait. A call that finds nothing also
- * writes out the sends of the process that are held back
+ * writes out the sends held back in the sessions this thread sent into last
  * (WintunSendPacket()), so a program that polls for packets never delays
- * its own sends. The receive loop is shown under WintunGetReadWaitEvent()
+ * its own sends, and it resets the read-wait event, so that
+ * LintunGetReadWaitFd() stops being readable for a wake-up already used. The receive loop is shown under WintunGetReadWaitEvent()
  * (with WaitForSingleObject()) and LintunGetReadWaitFd() (with poll(2)).
  *
  * Thread-safe: several threads may receive from one session at once; each
@@ -887,8 +888,8 @@ WINTUN_ALLOCATE_SEND_PACKET_FUNC WintunAllocateSendPacket;
  * The last super-packet of a burst may be held back briefly, to merge with
  * what comes next. It is written at the latest when:
  *   - the next packet does not merge with it;
- *   - any thread of the process waits on a read-wait event
- *     (WaitForSingleObject()) or finds nothing to receive
+ *   - the thread that sent it (the last to send into the session) waits on
+ *     a read-wait event (WaitForSingleObject()) or finds nothing to receive
  *     (WintunReceivePacket());
  *   - the session ends;
  *   - about 100 microseconds have passed (the library's flusher thread
@@ -947,8 +948,10 @@ WINTUN_SEND_PACKET_FUNC WintunSendPacket;
  * ring, or once the adapter is gone or the session is ending, it stays
  * signalled and the wait returns at once.
  *
- * Before it blocks, the calling thread writes out every send that is still
- * held back (WintunSendPacket()), in every session of the process. A
+ * Before it blocks, the calling thread writes out the sends still held back
+ * (WintunSendPacket()) in every session it sent into last; sends of other
+ * threads are theirs to write, or the flusher's within about 100
+ * microseconds. A
  * waiting thread uses no CPU. A signal does not end an INFINITE wait; it
  * may end a wait with a timeout early, with WAIT_OBJECT_0, which a receive
  * loop treats like any other wake-up that finds nothing. Timeouts above
@@ -1108,7 +1111,11 @@ static inline void SetLastError(DWORD Error) { LintunSetLastError(Error); }
  *
  * Readiness is level-triggered and is only a hint. After a wake-up, call
  * WintunReceivePacket() until it fails with ERROR_NO_MORE_ITEMS, then poll
- * again; nothing needs to be read from the descriptor itself.
+ * again; nothing needs to be read from the descriptor itself. That failing
+ * call resets the event, as a wait on Wintun's auto-reset event does: the
+ * descriptor then stays readable only while there is something to take
+ * (packets queued, the adapter gone, the session ending), so a poll loop
+ * sleeps instead of spinning.
  *
  * The descriptor belongs to the session: do not read from it, write to it
  * or close it. The first call makes it (an epoll(7) descriptor over the TUN
@@ -1125,10 +1132,11 @@ static inline void SetLastError(DWORD Error) { LintunSetLastError(Error); }
  * packet it queues, whether anyone waits or not, and that work falls on
  * whoever sends the packet; a session whose program never calls
  * LintunGetReadWaitFd() does not pay it. WaitForSingleObject() also writes
- * out sends that are held back before it sleeps; a program that sleeps in
- * poll(2) instead gets the same from WintunReceivePacket(), which writes
- * them when it finds nothing to receive, or from the library's flusher
- * thread within about 100 microseconds.
+ * out the calling thread's sends that are held back before it sleeps; a
+ * program that sleeps in poll(2) instead gets the same from
+ * WintunReceivePacket(), which writes them when it finds nothing to
+ * receive, or from the library's flusher thread within about 100
+ * microseconds.
  *
  * Returns: a file descriptor, or -1 with the reason in GetLastError().
  *

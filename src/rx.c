@@ -303,7 +303,12 @@ static BYTE *receive_locked(struct session *s, DWORD *size)
         }
         if (s->rx.ready == 0) {
             session_check_creator(s, false);
-            set_last_error(atomic_load(&s->eof) ? ERROR_HANDLE_EOF : ERROR_NO_MORE_ITEMS);
+            if (atomic_load(&s->eof)) {
+                set_last_error(ERROR_HANDLE_EOF);
+                return NULL;
+            }
+            wait_event_reset(s);
+            set_last_error(ERROR_NO_MORE_ITEMS);
             return NULL;
         }
         if (s->rx.ready > 1 && atomic_load(&s->waiters) > 0)

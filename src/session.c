@@ -84,6 +84,9 @@ void session_wake(struct session *s)
     uint64_t one = 1;
     if (write(s->event_fd, &one, sizeof(one)) < 0 && errno != EAGAIN)
         log_msg(WINTUN_LOG_WARN, "Failed to signal the read-wait event: %s", strerror(errno));
+    /* After the write: a reset that clears the flag first finds the count
+     * set, or leaves the flag set for the next reset (wait_event_reset). */
+    atomic_store(&s->event_set, true);
 }
 
 static uint64_t coarse_ns(void)

@@ -103,6 +103,7 @@ struct session {
     atomic_bool eof;
     atomic_bool ending;
     atomic_int waiters;
+    atomic_bool event_set;   /* event_fd may be signalled (session_wake, wait.c) */
     _Atomic uint64_t check_ns; /* when the creator was last checked */
     atomic_bool creator_gone;  /* set once, by the thread that saw it */
     _Atomic uint64_t gone_check_ns; /* when session_gone last polled the queue */

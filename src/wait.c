@@ -104,14 +104,30 @@ static void after_wake(struct session *s, const struct pollfd *p, int n)
     for (int i = 0; i < n; i++) {
         if (!p[i].revents)
             continue;
-        if (p[i].fd == s->event_fd && !atomic_load(&s->ending) && !atomic_load(&s->eof) &&
-            read(s->event_fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
-            log_msg(WINTUN_LOG_WARN, "Failed to reset the read-wait event: %s", strerror(errno));
+        if (p[i].fd == s->event_fd && !atomic_load(&s->ending) && !atomic_load(&s->eof)) {
+            atomic_store(&s->event_set, false);
+            if (read(s->event_fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
+                log_msg(WINTUN_LOG_WARN, "Failed to reset the read-wait event: %s",
+                        strerror(errno));
+        }
         if (p[i].fd == s->creator_fd)
             session_check_creator(s, true);
         if (p[i].fd == s->tun_fd && (p[i].revents & POLLERR))
             session_set_eof(s); /* the interface is gone: the event stays signalled */
     }
+}
+
+void wait_event_reset(struct session *s)
+{
+    uint64_t v;
+    if (!atomic_load_explicit(&s->event_set, memory_order_relaxed) ||
+        !atomic_exchange(&s->event_set, false))
+        return;
+    if (read(s->event_fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
+        log_msg(WINTUN_LOG_WARN, "Failed to reset the read-wait event: %s", strerror(errno));
+    /* EOF or the end may have been signalled since the caller looked. */
+    if (atomic_load(&s->eof) || atomic_load(&s->ending))
+        session_wake(s);
 }
 
 static uint64_t monotonic_ms(void)

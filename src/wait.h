@@ -14,4 +14,12 @@ struct session;
  */
 void wait_set_blocked(struct session *s, bool blocked);
 
+/*
+ * A receive found nothing (rx_lock held): reset the event, so that the
+ * descriptor of LintunGetReadWaitFd stops being readable for a wake-up that
+ * is used up, as Wintun's auto-reset event stops being signalled. Not while
+ * the session is at EOF or ending: then the event stays signalled.
+ */
+void wait_event_reset(struct session *s);
+
 #endif

@@ -11,6 +11,11 @@
  * each wait (the ring is filled one datagram at a time), so the kernel has
  * nothing to signal either. Several rounds of each, the event's first (the
  * descriptor, once made, stays for the session).
+ *
+ * Last, a program that only polls the descriptor: once it has taken what a
+ * wake-up was for and a receive found nothing, the descriptor is no longer
+ * readable (the event resets, as Wintun's auto-reset event does), so a
+ * poll() loop sleeps instead of spinning.
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -123,8 +128,9 @@ static double round_once(enum how how, int round, int *next)
     const char *what = how == BY_EVENT ? "WaitForSingleObject(INFINITE)" : "poll(ReadWaitFd, -1)";
     fill_ring(next);
     /* A wake-up left over would hide a missing one: the event may still be
-     * signalled from an earlier round (only WaitForSingleObject resets it;
-     * a program that only polls the descriptor never does). */
+     * signalled from an earlier round (a wait resets it, and so does a
+     * receive that finds nothing; fill_ring ends with one that found the
+     * ring full, which leaves it as it was). */
     WaitForSingleObject(WintunGetReadWaitEvent(sess), 0);
     if (how == BY_FD) {
         struct pollfd pf = {.fd = LintunGetReadWaitFd(sess), .events = POLLIN};
@@ -160,6 +166,41 @@ static double round_once(enum how how, int round, int *next)
     return woke;
 }
 
+/* Release wakes, then a poll()-only loop for 200 ms: readable how often for nothing? */
+static void settles(int *next)
+{
+    fill_ring(next);
+    int fd = LintunGetReadWaitFd(sess);
+    REQUIRE(fd >= 0);
+    while (held_head < held_tail)
+        WintunReleaseReceivePacket(sess, held[held_head++ % HELD_MAX]);
+    int readable = 0, empty = 0, got = 0;
+    double end = now_ms() + 200;
+    while (now_ms() < end) {
+        struct pollfd pf = {.fd = fd, .events = POLLIN};
+        if (poll(&pf, 1, 20) <= 0)
+            continue;
+        readable++;
+        DWORD n;
+        BYTE *p;
+        int before = got;
+        while ((p = WintunReceivePacket(sess, &n))) {
+            CHECK_EQ(seq_of(p, n), *next);
+            (*next)++;
+            got++;
+            WintunReleaseReceivePacket(sess, p);
+        }
+        CHECK_EQ(GetLastError(), ERROR_NO_MORE_ITEMS);
+        empty += got == before;
+    }
+    printf("poll() only: readable %d times in 200 ms, %d of them with nothing to receive "
+           "(%d packets)\n", readable, empty, got);
+    CHECK_EQ(got, 1); /* the one that waited for room */
+    if (empty > 1)
+        FAILF("the read-wait descriptor stayed readable with nothing to receive (%d times)",
+              empty);
+}
+
 int main(void)
 {
     WINTUN_ADAPTER_HANDLE a = fixture_adapter(test_logger, L"Waker", L"Test", NULL);
@@ -174,6 +215,7 @@ int main(void)
         slowest = woke > slowest ? woke : slowest;
     }
     printf("slowest wake-up after a release: %.2f ms\n", slowest);
+    settles(&next);
 
     while (held_head < held_tail)
         WintunReleaseReceivePacket(sess, held[held_head++ % HELD_MAX]);
