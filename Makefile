@@ -67,6 +67,7 @@ help:
 	@echo "make install    install (PREFIX=$(PREFIX), DESTDIR)"
 	@echo "make deb        Debian packages in build-deb/, checked by lintian (deb-check: also installed)"
 	@echo "make abi-check  compare the library's ABI with abi/ (part of make check)"
+	@echo "make format     rewrite the C files as .clang-format says (format-check: part of make check)"
 	@echo "make symbols    add new exports to debian/liblintun0.symbols"
 
 # Dependencies are installed by the project's own script (apt-get as root on
@@ -132,13 +133,14 @@ $(B)/lintun: $(wildcard tools/*.c) include/wintun.h $(B)/liblintun.a
 tests-build: lib $(B)/liblintun-internal.a $(TEST_BINS) $(TOOL_BINS) $(EXAMPLE_BINS)
 .PHONY: tests-build
 
-# `make check`: install what is missing, build, compare the library's ABI
-# with abi/ (mk/abi.mk), run every test, then the whole suite again under
-# AddressSanitizer and UndefinedBehaviorSanitizer.
+# `make check`: install what is missing, check the C files' formatting
+# (mk/format.mk), build, compare the library's ABI with abi/ (mk/abi.mk), run
+# every test, then the whole suite again under AddressSanitizer and
+# UndefinedBehaviorSanitizer.
 check: deps-check
 	$(Q)$(MAKE) --no-print-directory check-only
 
-check-only: all tests-build abi-check
+check-only: format-check all tests-build abi-check
 	$(Q)$(MAKE) --no-print-directory B=build-asan CFLAGS="-O1 -g -fno-omit-frame-pointer" \
 		SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" tests-build
 	$(Q)LINTUN_BUILD=$(B) LINTUN_ASAN_BUILD=build-asan sh tests/run.sh

@@ -41,6 +41,7 @@ check)
     need python3-pytest /usr/bin/python3 -c 'import pytest'
     need abigail-tools have abidiff
     need clang have clang
+    need clang-format have clang-format
     need libclang-rt-14-dev sh -c 'ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a'
     need scdoc have scdoc
     need python3 test -x /usr/bin/python3

@@ -80,6 +80,19 @@ def updev(dev, net):
     return dev
 
 
+@pytest.fixture
+def quietdev(dev, net):
+    """updev without IPv6 on its link, so that nothing arrives unasked: with
+    IPv6 the kernel sends router solicitations and MLD reports once the link
+    is up. IPv6 is turned off before the link goes up, so none is ever sent."""
+    if os.path.isdir("/proc/sys/net/ipv6"):  # else the kernel has no IPv6 at all
+        with open("/proc/sys/net/ipv6/conf/%s/disable_ipv6" % dev.ifname, "w") as f:
+            f.write("1")
+    dev.add_address(net[0])
+    dev.up()
+    return dev
+
+
 def ping(target, count=1, wait=2, interval=0.2, v6=False):
     args = ["ping", "-n", "-c", str(count), "-W", str(wait), "-i", str(interval), target]
     if v6:
