@@ -53,7 +53,7 @@ static void *pump(void *arg)
         io_uring_submit_and_wait(&ring, (unsigned)n);
         struct io_uring_cqe *cqe;
         unsigned head, seen = 0;
-        io_uring_for_each_cqe(&ring, head, cqe) {
+        io_uring_for_each_cqe (&ring, head, cqe) {
             seen++;
             if (cqe->res < 0)
                 __atomic_add_fetch(&d->errors, 1, __ATOMIC_RELAXED);

@@ -264,7 +264,8 @@ int main(int argc, char **argv)
     long long rcvbuf_err = udp_rcvbuf_errors() - rcvbuf_err0;
     unsigned long long ks = k_sent, sr = s_rx, ts = t_sent, sk = sink_rx;
     printf("\nresident memory: %ld KiB after 10 s warm-up, %ld KiB at the end, min %ld max %ld, "
-           "growth %+ld KiB\n", rss_warm, rss, rss_min, rss_max, rss - rss_warm);
+           "growth %+ld KiB\n",
+           rss_warm, rss, rss_min, rss_max, rss - rss_warm);
     printf("kernel->session: %llu sent, %llu received intact, %llu corrupt, %lld dropped by the "
            "kernel queue (tx_dropped), %llu sendto failures; unaccounted %lld\n",
            ks, sr, (unsigned long long)s_bad, kdrop, (unsigned long long)k_enobufs,

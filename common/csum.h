@@ -36,10 +36,7 @@ static inline uint16_t inet_reduce(uint64_t acc)
 }
 
 /* The checksum field's value for a running total taken with the field zero. */
-static inline uint16_t inet_csum(uint64_t acc)
-{
-    return (uint16_t)~inet_reduce(acc);
-}
+static inline uint16_t inet_csum(uint64_t acc) { return (uint16_t)~inet_reduce(acc); }
 
 /* Where the transport header starts: after the IPv4 header, or after IPv6's 40 bytes. */
 static inline size_t inet_l4_off(const uint8_t *ip)

@@ -51,11 +51,11 @@ static const GUID demo_guid = {
 /* What the threads share. */
 struct demo {
     WINTUN_SESSION_HANDLE session;
-    int quit_fd;            /* eventfd, readable once the threads must stop */
-    int done_fd;            /* eventfd, wakes main: -n reached or a thread failed */
-    unsigned want;          /* -n N; 0 runs until a signal */
-    atomic_uint replies;    /* echo replies received */
-    atomic_bool failed;     /* a thread stopped on an error */
+    int quit_fd;         /* eventfd, readable once the threads must stop */
+    int done_fd;         /* eventfd, wakes main: -n reached or a thread failed */
+    unsigned want;       /* -n N; 0 runs until a signal */
+    atomic_uint replies; /* echo replies received */
+    atomic_bool failed;  /* a thread stopped on an error */
 };
 
 /* ---------------------------------------------------------------------
@@ -90,7 +90,8 @@ static void format_timestamp(DWORD64 timestamp, char *buf, size_t size)
 
 /* The library calls this from any thread; one fprintf per line keeps lines
  * whole, since stdio locks the stream for the call. */
-static void WINAPI console_logger(WINTUN_LOGGER_LEVEL level, DWORD64 timestamp, const WCHAR *message)
+static void WINAPI console_logger(WINTUN_LOGGER_LEVEL level, DWORD64 timestamp,
+                                  const WCHAR *message)
 {
     char when[48];
 
@@ -124,17 +125,27 @@ __attribute__((format(printf, 2, 3))) static void log_line(WINTUN_LOGGER_LEVEL l
 static const char *error_text(DWORD error)
 {
     switch (error) {
-    case ERROR_FILE_NOT_FOUND: return "The system cannot find the file specified";
-    case ERROR_ACCESS_DENIED: return "Access is denied";
-    case ERROR_INVALID_HANDLE: return "The handle is invalid";
-    case ERROR_NOT_ENOUGH_MEMORY: return "Not enough memory";
-    case ERROR_HANDLE_EOF: return "Reached the end of the file";
-    case ERROR_INVALID_PARAMETER: return "The parameter is incorrect";
-    case ERROR_ALREADY_EXISTS: return "Cannot create a file when that file already exists";
-    case ERROR_NOT_FOUND: return "Element not found";
-    case ERROR_ALREADY_INITIALIZED: return "An attempt was made to perform an initialization "
-                                           "operation when initialization has already been completed";
-    default: return "A device attached to the system is not functioning";
+    case ERROR_FILE_NOT_FOUND:
+        return "The system cannot find the file specified";
+    case ERROR_ACCESS_DENIED:
+        return "Access is denied";
+    case ERROR_INVALID_HANDLE:
+        return "The handle is invalid";
+    case ERROR_NOT_ENOUGH_MEMORY:
+        return "Not enough memory";
+    case ERROR_HANDLE_EOF:
+        return "Reached the end of the file";
+    case ERROR_INVALID_PARAMETER:
+        return "The parameter is incorrect";
+    case ERROR_ALREADY_EXISTS:
+        return "Cannot create a file when that file already exists";
+    case ERROR_NOT_FOUND:
+        return "Element not found";
+    case ERROR_ALREADY_INITIALIZED:
+        return "An attempt was made to perform an initialization "
+               "operation when initialization has already been completed";
+    default:
+        return "A device attached to the system is not functioning";
     }
 }
 
@@ -183,7 +194,7 @@ static void build_echo_request(BYTE *p, uint16_t sequence)
     memcpy(p + 12, source, 4);
     memcpy(p + 16, destination, 4);
     put16(p + 10, inet_checksum(p, 20));
-    p[20] = 8; /* ICMP echo request, code 0 */
+    p[20] = 8;                         /* ICMP echo request, code 0 */
     put16(p + 24, (uint16_t)getpid()); /* identifier */
     put16(p + 26, sequence);
     put16(p + 22, inet_checksum(p + 20, ECHO_REQUEST_SIZE - 20));
@@ -256,7 +267,8 @@ static void thread_failed(struct demo *d)
  * The read-wait descriptor is level-triggered, so nothing needs draining. */
 static bool wait_for_packets(struct demo *d, int read_fd)
 {
-    struct pollfd fds[2] = {{.fd = read_fd, .events = POLLIN}, {.fd = d->quit_fd, .events = POLLIN}};
+    struct pollfd fds[2] = {{.fd = read_fd, .events = POLLIN},
+                            {.fd = d->quit_fd, .events = POLLIN}};
 
     while (poll(fds, 2, -1) < 0) {
         if (errno != EINTR) {
@@ -331,7 +343,8 @@ static void *send_packets(void *arg)
  * returns the exit code. */
 static int wait_for_end(struct demo *d, int signal_fd)
 {
-    struct pollfd fds[2] = {{.fd = signal_fd, .events = POLLIN}, {.fd = d->done_fd, .events = POLLIN}};
+    struct pollfd fds[2] = {{.fd = signal_fd, .events = POLLIN},
+                            {.fd = d->done_fd, .events = POLLIN}};
     int timeout_ms = d->want ? (int)(d->want + COUNT_GRACE_SECONDS) * 1000 : -1;
     int n;
 

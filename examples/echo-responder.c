@@ -72,7 +72,8 @@ static char level_mark(WINTUN_LOGGER_LEVEL level)
     return level == WINTUN_LOG_ERR ? '!' : level == WINTUN_LOG_WARN ? '-' : '+';
 }
 
-static void WINAPI console_logger(WINTUN_LOGGER_LEVEL level, DWORD64 timestamp, const WCHAR *message)
+static void WINAPI console_logger(WINTUN_LOGGER_LEVEL level, DWORD64 timestamp,
+                                  const WCHAR *message)
 {
     (void)timestamp;
     fprintf(stderr, "echo-responder: [%c] %ls\n", level_mark(level), message);
@@ -393,7 +394,8 @@ static void announce(WINTUN_ADAPTER_HANDLE adapter, const struct options *o)
 
     if (!LintunGetAdapterInfo(adapter, &info))
         snprintf(info.IfName, sizeof(info.IfName), "?");
-    fprintf(stderr, "echo-responder: [+] Answering echo requests on interface %s (adapter \"%ls\")\n",
+    fprintf(stderr,
+            "echo-responder: [+] Answering echo requests on interface %s (adapter \"%ls\")\n",
             info.IfName, o->name);
 }
 

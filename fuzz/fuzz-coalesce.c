@@ -36,10 +36,7 @@ struct pkts {
 static struct pkts in, out;
 static int want_id[MAX_PKTS]; /* the ID a renumbered packet comes back with, or -1 */
 
-static uint16_t rd16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] << 8 | p[1]);
-}
+static uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
 
 static void wr16(uint8_t *p, size_t v)
 {
@@ -177,8 +174,8 @@ static void flush(struct offload_coalescer *c)
     offload_coalescer_reset(c);
 }
 
-static enum offload_add_result send_one(struct offload_coalescer *c, const uint8_t *p,
-                                        size_t n, bool udp)
+static enum offload_add_result send_one(struct offload_coalescer *c, const uint8_t *p, size_t n,
+                                        bool udp)
 {
     struct virtio_net_hdr none;
     enum offload_add_result r = offload_coalesce_add(c, p, n, udp);

@@ -41,8 +41,7 @@ static void check_link(const struct nl_link *l)
 
 static void check_addr(const struct nl_addr *a)
 {
-    if (a->family == AF_INET ? a->prefixlen > 32
-                             : a->family != AF_INET6 || a->prefixlen > 128)
+    if (a->family == AF_INET ? a->prefixlen > 32 : a->family != AF_INET6 || a->prefixlen > 128)
         abort();
 }
 

@@ -21,10 +21,7 @@ struct seen {
     size_t payload;
 };
 
-static uint16_t rd16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] << 8 | p[1]);
-}
+static uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
 
 /* Checks one emitted segment of a GSO packet and returns its payload size. */
 static size_t check_segment(const uint8_t *p, size_t n)

@@ -164,8 +164,8 @@ typedef VOID(CALLBACK *WINTUN_LOGGER_CALLBACK)(WINTUN_LOGGER_LEVEL Level, DWORD6
                                                LPCWSTR Message);
 
 typedef WINTUN_ADAPTER_HANDLE(WINAPI WINTUN_CREATE_ADAPTER_FUNC)(const WCHAR *Name,
-                                                                  const WCHAR *TunnelType,
-                                                                  const GUID *RequestedGUID);
+                                                                 const WCHAR *TunnelType,
+                                                                 const GUID *RequestedGUID);
 typedef WINTUN_ADAPTER_HANDLE(WINAPI WINTUN_OPEN_ADAPTER_FUNC)(const WCHAR *Name);
 typedef void(WINAPI WINTUN_CLOSE_ADAPTER_FUNC)(WINTUN_ADAPTER_HANDLE Adapter);
 typedef BOOL(WINAPI WINTUN_DELETE_DRIVER_FUNC)(void);
@@ -173,14 +173,15 @@ typedef void(WINAPI WINTUN_GET_ADAPTER_LUID_FUNC)(WINTUN_ADAPTER_HANDLE Adapter,
 typedef DWORD(WINAPI WINTUN_GET_RUNNING_DRIVER_VERSION_FUNC)(void);
 typedef void(WINAPI WINTUN_SET_LOGGER_FUNC)(WINTUN_LOGGER_CALLBACK NewLogger);
 typedef WINTUN_SESSION_HANDLE(WINAPI WINTUN_START_SESSION_FUNC)(WINTUN_ADAPTER_HANDLE Adapter,
-                                                                 DWORD Capacity);
+                                                                DWORD Capacity);
 typedef void(WINAPI WINTUN_END_SESSION_FUNC)(WINTUN_SESSION_HANDLE Session);
 typedef HANDLE(WINAPI WINTUN_GET_READ_WAIT_EVENT_FUNC)(WINTUN_SESSION_HANDLE Session);
-typedef BYTE *(WINAPI WINTUN_RECEIVE_PACKET_FUNC)(WINTUN_SESSION_HANDLE Session, DWORD *PacketSize);
+typedef BYTE *(WINAPI WINTUN_RECEIVE_PACKET_FUNC)(WINTUN_SESSION_HANDLE Session,
+                                                  DWORD *PacketSize);
 typedef void(WINAPI WINTUN_RELEASE_RECEIVE_PACKET_FUNC)(WINTUN_SESSION_HANDLE Session,
-                                                         const BYTE *Packet);
+                                                        const BYTE *Packet);
 typedef BYTE *(WINAPI WINTUN_ALLOCATE_SEND_PACKET_FUNC)(WINTUN_SESSION_HANDLE Session,
-                                                         DWORD PacketSize);
+                                                        DWORD PacketSize);
 typedef void(WINAPI WINTUN_SEND_PACKET_FUNC)(WINTUN_SESSION_HANDLE Session, const BYTE *Packet);
 
 #ifndef LINTUN_DYNAMIC
@@ -733,8 +734,9 @@ WINTUN_GET_READ_WAIT_EVENT_FUNC WintunGetReadWaitEvent;
  * writes out the sends held back in the sessions this thread sent into last
  * (WintunSendPacket()), so a program that polls for packets never delays
  * its own sends, and it resets the read-wait event, so that
- * LintunGetReadWaitFd() stops being readable for a wake-up already used. The receive loop is shown under WintunGetReadWaitEvent()
- * (with WaitForSingleObject()) and LintunGetReadWaitFd() (with poll(2)).
+ * LintunGetReadWaitFd() stops being readable for a wake-up already used. The receive loop is shown
+ * under WintunGetReadWaitEvent() (with WaitForSingleObject()) and LintunGetReadWaitFd() (with
+ * poll(2)).
  *
  * Thread-safe: several threads may receive from one session at once; each
  * packet goes to exactly one of them. Receiving and sending do not block
@@ -987,7 +989,8 @@ WINTUN_SEND_PACKET_FUNC WintunSendPacket;
 typedef DWORD(LINTUN_WAIT_FOR_SINGLE_OBJECT_FUNC)(HANDLE Handle, DWORD Milliseconds);
 
 /**
- * LintunGetLastError, LintunSetLastError, GetLastError, SetLastError - the calling thread's last error code
+ * LintunGetLastError, LintunSetLastError, GetLastError, SetLastError - the calling thread's last
+ * error code
  * @Error: the code to set.
  *
  * Every function of the library that fails sets the calling thread's last
@@ -1172,11 +1175,11 @@ static inline void SetLastError(DWORD Error) { LintunSetLastError(Error); }
 typedef int(LINTUN_GET_READ_WAIT_FD_FUNC)(WINTUN_SESSION_HANDLE Session);
 
 /* Session flags for LintunStartSessionEx(), which describes them. */
-#define LINTUN_SESSION_NO_OFFLOAD 0x1   /* no checksum/segmentation offload */
-#define LINTUN_SESSION_NO_COALESCE 0x2  /* offload on receive, no coalescing of sends */
-#define LINTUN_SESSION_PASSTHROUGH 0x4  /* super-packets with their virtio-net header */
-#define LINTUN_SESSION_NO_IO_URING 0x8  /* one read()/write() per packet, never io_uring */
-#define LINTUN_SESSION_IO_URING 0x10    /* io_uring or fail: ERROR_NOT_SUPPORTED */
+#define LINTUN_SESSION_NO_OFFLOAD 0x1  /* no checksum/segmentation offload */
+#define LINTUN_SESSION_NO_COALESCE 0x2 /* offload on receive, no coalescing of sends */
+#define LINTUN_SESSION_PASSTHROUGH 0x4 /* super-packets with their virtio-net header */
+#define LINTUN_SESSION_NO_IO_URING 0x8 /* one read()/write() per packet, never io_uring */
+#define LINTUN_SESSION_IO_URING 0x10   /* io_uring or fail: ERROR_NOT_SUPPORTED */
 
 /**
  * LintunStartSessionEx - start a session, choosing how offload and io_uring are used
@@ -1316,9 +1319,9 @@ typedef struct _LINTUN_ADAPTER_INFO {
                                            type ends in U+2026 here */
     GUID Guid;
     NET_LUID Luid;
-    DWORD IfIndex;                      /* Linux interface index */
-    char IfName[16];                    /* Linux interface name */
-    DWORD CreatorPid;                   /* pid of the creating process (0 unknown) */
+    DWORD IfIndex;    /* Linux interface index */
+    char IfName[16];  /* Linux interface name */
+    DWORD CreatorPid; /* pid of the creating process (0 unknown) */
 } LINTUN_ADAPTER_INFO;
 
 /**
@@ -1410,12 +1413,12 @@ typedef BOOL(LINTUN_SET_ADAPTER_OWNER_FUNC)(WINTUN_ADAPTER_HANDLE Adapter, DWORD
 
 /* An IPv4 or IPv6 address (or network) with its prefix length. */
 typedef struct _LINTUN_IP_ADDRESS {
-    int Family;           /* AF_INET or AF_INET6 */
+    int Family; /* AF_INET or AF_INET6 */
     union {
         struct in_addr V4;
         struct in6_addr V6;
     } Address;
-    BYTE PrefixLength;    /* 0-32 for IPv4, 0-128 for IPv6 */
+    BYTE PrefixLength; /* 0-32 for IPv4, 0-128 for IPv6 */
 } LINTUN_IP_ADDRESS;
 
 /**

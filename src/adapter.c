@@ -61,7 +61,7 @@
 #define ALIAS_PREFIX "lintun "
 /* 255 bytes of alias, less "lintun ", the GUID, " <pid> " (7 digits) and " Tunnel". */
 #define TYPE_MAX_BYTES 194
-#define NAME_MAX_BYTES 127  /* an alternative name: ALTIFNAMSIZ - 1 */
+#define NAME_MAX_BYTES 127 /* an alternative name: ALTIFNAMSIZ - 1 */
 #define ELLIPSIS_UTF8 "\xe2\x80\xa6"
 
 static atomic_uint removals;
@@ -72,10 +72,7 @@ unsigned int adapter_removals(void)
 }
 
 /* An interface of ours was deleted: sessions of this process look at once. */
-static void count_removal(void)
-{
-    atomic_fetch_add_explicit(&removals, 1, memory_order_release);
-}
+static void count_removal(void) { atomic_fetch_add_explicit(&removals, 1, memory_order_release); }
 
 /* ------------------------------------------------------------------------
  * Network namespaces
@@ -333,8 +330,8 @@ void adapter_release(struct adapter *a)
  * --------------------------------------------------------------------- */
 
 struct lookup {
-    const WCHAR *name;      /* find this adapter name (case-insensitively) */
-    const char *ifname;     /* or this interface name / altname, exactly */
+    const WCHAR *name;  /* find this adapter name (case-insensitively) */
+    const char *ifname; /* or this interface name / altname, exactly */
     struct nl_link found;
     bool hit;
     int orphans[64];
@@ -426,8 +423,9 @@ static int validate_names(const WCHAR *name, const WCHAR *type, struct create_ar
                           struct failure *f)
 {
     char full_type[4 * MAX_ADAPTER_NAME + 1];
-    int err = type && !type[0] ? (full_type[0] = 0, 0)
-                               : text_to_utf8(type, MAX_ADAPTER_NAME, full_type, sizeof(full_type));
+    int err = type && !type[0]
+                  ? (full_type[0] = 0, 0)
+                  : text_to_utf8(type, MAX_ADAPTER_NAME, full_type, sizeof(full_type));
     if (err == -ENAMETOOLONG)
         return failure_code(f, ERROR_BUFFER_OVERFLOW, err,
                             "Tunnel type must be at most 128 characters (UTF-16 units)");
@@ -437,7 +435,8 @@ static int validate_names(const WCHAR *name, const WCHAR *type, struct create_ar
     type_cut(full_type, c->type);
     err = text_to_utf8(name, MAX_ADAPTER_NAME - 1, c->name, sizeof(c->name));
     if (err == -ENAMETOOLONG)
-        return failure_code(f, ERROR_BUFFER_OVERFLOW, err, "Adapter name must be at most 127 "
+        return failure_code(f, ERROR_BUFFER_OVERFLOW, err,
+                            "Adapter name must be at most 127 "
                             "characters (UTF-16 units) and 127 bytes of UTF-8");
     if (err)
         return failure_code(f, ERROR_INVALID_PARAMETER, -EINVAL,
@@ -906,8 +905,8 @@ int adapter_watch_creator(struct adapter *a, const struct nl_link *link, int *pi
     if (pid && (pid_t)pid != getpid()) {
         *pidfd = (int)syscall(SYS_pidfd_open, (pid_t)pid, 0);
         if (*pidfd < 0)
-            log_msg(WINTUN_LOG_WARN, "Cannot watch the creator of \"%ls\" (pid %u): %s",
-                    a->name, pid, strerror(errno));
+            log_msg(WINTUN_LOG_WARN, "Cannot watch the creator of \"%ls\" (pid %u): %s", a->name,
+                    pid, strerror(errno));
     }
     /* Checked after the pidfd exists, so a creator dying in between is seen. */
     if (!adapter_creator_alive(a)) {

@@ -21,15 +21,15 @@ struct nl_sock;
  * never calls into sessions.
  */
 struct adapter {
-    uint32_t magic;        /* ADAPTER_MAGIC while the handle is open */
-    atomic_uint refs;      /* the open handle's, plus one per session */
-    bool creator;          /* from WintunCreateAdapter: closing removes it */
-    int tun_fd;            /* creator: its queue, detached while no session; else -1 */
-    int netns_fd;          /* the adapter's network namespace */
-    int owner_sock;        /* creator: bound "\0lintun/{GUID}" socket until closed; else -1 */
+    uint32_t magic;   /* ADAPTER_MAGIC while the handle is open */
+    atomic_uint refs; /* the open handle's, plus one per session */
+    bool creator;     /* from WintunCreateAdapter: closing removes it */
+    int tun_fd;       /* creator: its queue, detached while no session; else -1 */
+    int netns_fd;     /* the adapter's network namespace */
+    int owner_sock;   /* creator: bound "\0lintun/{GUID}" socket until closed; else -1 */
     int ifindex;
     GUID guid;
-    char guid_text[39];    /* "{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}" */
+    char guid_text[39]; /* "{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}" */
     WCHAR name[MAX_ADAPTER_NAME];
 };
 

@@ -120,8 +120,10 @@ LINTUN_EXPORT BOOL LintunParseAddress(const char *Text, LINTUN_IP_ADDRESS *Addre
         return FALSE;
     }
     if (!parse_address(Text, Address)) {
-        fail(ERROR_INVALID_PARAMETER, "%s: '%.80s' is not an IPv4 or IPv6 address with an "
-             "optional /prefix", __func__, Text);
+        fail(ERROR_INVALID_PARAMETER,
+             "%s: '%.80s' is not an IPv4 or IPv6 address with an "
+             "optional /prefix",
+             __func__, Text);
         return FALSE;
     }
     return TRUE;
@@ -138,8 +140,7 @@ static bool format_address(const LINTUN_IP_ADDRESS *ip, char out[64])
     return true;
 }
 
-LINTUN_EXPORT BOOL LintunFormatAddress(const LINTUN_IP_ADDRESS *Address, char *Buffer,
-                                       size_t Size)
+LINTUN_EXPORT BOOL LintunFormatAddress(const LINTUN_IP_ADDRESS *Address, char *Buffer, size_t Size)
 {
     char text[64];
 
@@ -148,8 +149,8 @@ LINTUN_EXPORT BOOL LintunFormatAddress(const LINTUN_IP_ADDRESS *Address, char *B
         return FALSE;
     }
     if (strlen(text) >= Size) {
-        fail(ERROR_BUFFER_OVERFLOW, "%s: %s needs %zu bytes, the buffer has %zu", __func__,
-             text, strlen(text) + 1, Size);
+        fail(ERROR_BUFFER_OVERFLOW, "%s: %s needs %zu bytes, the buffer has %zu", __func__, text,
+             strlen(text) + 1, Size);
         return FALSE;
     }
     memcpy(Buffer, text, strlen(text) + 1);
@@ -217,7 +218,8 @@ static BOOL begin(const struct adapter *a, struct nl_sock **nl, struct nl_link *
 
     if (err) {
         /* Here EPERM means entering the adapter's namespace (setns) was refused. */
-        fail_errno(error_from_errno(-err, ERRNO_CONFIG), -err, "Failed to open a netlink socket in "
+        fail_errno(error_from_errno(-err, ERRNO_CONFIG), -err,
+                   "Failed to open a netlink socket in "
                    "the adapter's network namespace%s",
                    err == -EPERM ? " (entering it needs CAP_SYS_ADMIN)" : "");
         return FALSE;
@@ -226,8 +228,7 @@ static BOOL begin(const struct adapter *a, struct nl_sock **nl, struct nl_link *
     if (!err && !link_is_adapter(link, a))
         err = -ENODEV;
     if (err) {
-        report(*nl, err, false, "Failed to read the adapter's interface (index %d)",
-               a->ifindex);
+        report(*nl, err, false, "Failed to read the adapter's interface (index %d)", a->ifindex);
         nl_close(*nl);
         return FALSE;
     }
@@ -269,7 +270,8 @@ static BOOL change_address(WINTUN_ADAPTER_HANDLE handle, const LINTUN_IP_ADDRESS
     return finish(nl, TRUE);
 }
 
-LINTUN_EXPORT BOOL LintunAddAddress(WINTUN_ADAPTER_HANDLE Adapter, const LINTUN_IP_ADDRESS *Address)
+LINTUN_EXPORT BOOL LintunAddAddress(WINTUN_ADAPTER_HANDLE Adapter,
+                                    const LINTUN_IP_ADDRESS *Address)
 {
     return change_address(Adapter, Address, true, __func__);
 }
@@ -327,10 +329,7 @@ static int route_list_fn(struct nl_sock *nl, int ifindex, void *out, size_t max,
     return nl_route_list(nl, ifindex, out, max, count);
 }
 
-static void addr_out(const void *item, void *out)
-{
-    from_nl_addr(item, out);
-}
+static void addr_out(const void *item, void *out) { from_nl_addr(item, out); }
 
 static void route_out(const void *item, void *out)
 {
@@ -350,11 +349,11 @@ struct list_kind {
     const char *what, *param;                     /* for messages */
 };
 
-static const struct list_kind addresses = {addr_list_fn, sizeof(struct nl_addr),
-                                           sizeof(LINTUN_IP_ADDRESS), addr_out, "addresses",
-                                           "Addresses"};
-static const struct list_kind routes = {route_list_fn, sizeof(struct nl_route),
-                                        sizeof(LINTUN_ROUTE), route_out, "routes", "Routes"};
+static const struct list_kind addresses = {
+    addr_list_fn, sizeof(struct nl_addr), sizeof(LINTUN_IP_ADDRESS), addr_out, "addresses",
+    "Addresses"};
+static const struct list_kind routes = {
+    route_list_fn, sizeof(struct nl_route), sizeof(LINTUN_ROUTE), route_out, "routes", "Routes"};
 
 /* The link's items into out[*Count], or ERROR_MORE_DATA with the count needed. */
 static BOOL get_list(WINTUN_ADAPTER_HANDLE Adapter, void *out, DWORD *Count,
@@ -432,8 +431,10 @@ LINTUN_EXPORT BOOL LintunSetMtu(WINTUN_ADAPTER_HANDLE Adapter, DWORD Mtu)
         return FALSE;
     /* Below 1280 the kernel would silently tear IPv6 down on the link. */
     if (Mtu < IPV6_MIN_MTU && link.ipv6) {
-        fail(ERROR_INVALID_PARAMETER, "%s: MTU %u on %s: IPv6 is enabled there and needs at "
-             "least %d", __func__, Mtu, link.ifname, IPV6_MIN_MTU);
+        fail(ERROR_INVALID_PARAMETER,
+             "%s: MTU %u on %s: IPv6 is enabled there and needs at "
+             "least %d",
+             __func__, Mtu, link.ifname, IPV6_MIN_MTU);
         return finish(nl, FALSE);
     }
     err = nl_link_set_mtu(nl, link.ifindex, Mtu);

@@ -41,10 +41,7 @@ static bool flusher_awake;
 /* Its address tells the threads apart (session.held_by). */
 static __thread char thread_mark;
 
-static uintptr_t this_thread(void)
-{
-    return (uintptr_t)&thread_mark;
-}
+static uintptr_t this_thread(void) { return (uintptr_t)&thread_mark; }
 
 static void *flusher_main(void *arg)
 {
@@ -147,15 +144,9 @@ static int flush_listed(uintptr_t thread)
     return wrote;
 }
 
-int held_flush_all(void)
-{
-    return flush_listed(0);
-}
+int held_flush_all(void) { return flush_listed(0); }
 
-int held_flush_mine(void)
-{
-    return flush_listed(this_thread());
-}
+int held_flush_mine(void) { return flush_listed(this_thread()); }
 
 void held_remove(struct session *s)
 {

@@ -73,7 +73,7 @@ int failure_errno(struct failure *f, DWORD code, int err, const char *fmt, ...)
 int failure_code(struct failure *f, DWORD code, int ret, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 /* failure_errno(f, error_from_errno(err, ERRNO_ANY), err, ...). */
-#define failure_sys(f, err, ...) \
+#define failure_sys(f, err, ...)                                                                  \
     failure_errno((f), error_from_errno((err), ERRNO_ANY), (err), __VA_ARGS__)
 /* Log the failure as fail() or fail_errno() would and set the last error. */
 void failure_report(const struct failure *f);

@@ -222,7 +222,7 @@ static int dispatch(struct nl_req *r, const void *buf, size_t len, bool *done)
 static int transact(struct nl_sock *nl, struct nlmsghdr *nlh, bool dump,
                     int (*cb)(const struct nlmsghdr *nlh, void *arg), void *arg)
 {
-    struct nl_req r = { .nl = nl, .seq = ++nl->seq, .cb = cb, .arg = arg };
+    struct nl_req r = {.nl = nl, .seq = ++nl->seq, .cb = cb, .arg = arg};
     bool done = false;
     int err = 0;
 
@@ -404,7 +404,7 @@ static int copy_link_cb(const struct nlmsghdr *nlh, void *arg)
 int nl_link_get(struct nl_sock *nl, int ifindex, struct nl_link *out)
 {
     uint8_t buf[NL_TX_SIZE];
-    struct link_dump d = { .stopped = false };
+    struct link_dump d = {.stopped = false};
     struct nlmsghdr *nlh;
     int err;
 
@@ -496,10 +496,7 @@ int nl_link_del(struct nl_sock *nl, int ifindex)
  * Addresses
  * ---------------------------------------------------------------- */
 
-static size_t addr_len(int family)
-{
-    return family == AF_INET ? 4 : family == AF_INET6 ? 16 : 0;
-}
+static size_t addr_len(int family) { return family == AF_INET ? 4 : family == AF_INET6 ? 16 : 0; }
 
 static int addr_check(const struct nl_addr *a)
 {
@@ -577,7 +574,7 @@ static int addr_attr_cb(const struct nlattr *attr, void *data)
 int nl_parse_addr(const struct nlmsghdr *nlh, int *ifindex, struct nl_addr *out)
 {
     const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
-    struct addr_attrs t = { NULL, NULL };
+    struct addr_attrs t = {NULL, NULL};
     const struct nlattr *attr;
     size_t len;
 
@@ -641,7 +638,7 @@ static struct nlmsghdr *put_dump_hdr(void *buf, uint16_t type, size_t extra)
 int nl_addr_list(struct nl_sock *nl, int ifindex, struct nl_addr *out, size_t max, size_t *count)
 {
     uint8_t buf[NL_TX_SIZE];
-    struct collect c = { ifindex, out, sizeof(*out), out ? max : 0, 0 };
+    struct collect c = {ifindex, out, sizeof(*out), out ? max : 0, 0};
     int err = transact(nl, put_dump_hdr(buf, RTM_GETADDR, sizeof(struct ifaddrmsg)), true,
                        addr_msg_cb, &c);
 
@@ -703,8 +700,7 @@ int nl_route_del(struct nl_sock *nl, int ifindex, const struct nl_route *r)
 
     if (err)
         return err;
-    return transact(nl, put_route_msg(buf, RTM_DELROUTE, 0, ifindex, r), false, NULL,
-                    NULL);
+    return transact(nl, put_route_msg(buf, RTM_DELROUTE, 0, ifindex, r), false, NULL, NULL);
 }
 
 struct route_attrs {
@@ -748,7 +744,7 @@ static int route_validate(const struct route_attrs *t, size_t len)
 int nl_parse_route(const struct nlmsghdr *nlh, int *oif, struct nl_route *out)
 {
     const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
-    struct route_attrs t = { NULL, NULL, NULL, NULL };
+    struct route_attrs t = {NULL, NULL, NULL, NULL};
     uint32_t table;
     size_t len;
 
@@ -793,7 +789,7 @@ static int route_msg_cb(const struct nlmsghdr *nlh, void *arg)
 int nl_route_list(struct nl_sock *nl, int ifindex, struct nl_route *out, size_t max, size_t *count)
 {
     uint8_t buf[NL_TX_SIZE];
-    struct collect c = { ifindex, out, sizeof(*out), out ? max : 0, 0 };
+    struct collect c = {ifindex, out, sizeof(*out), out ? max : 0, 0};
     int err = transact(nl, put_dump_hdr(buf, RTM_GETROUTE, sizeof(struct rtmsg)), true,
                        route_msg_cb, &c);
 

@@ -28,14 +28,14 @@ const char *nl_ext_ack(const struct nl_sock *nl);
 struct nl_link {
     int ifindex;
     char ifname[16];
-    char alias[256];                    /* "" when none */
+    char alias[256]; /* "" when none */
     char altnames[NL_MAX_ALTNAMES][128];
     int n_altnames;
     unsigned int mtu;
-    unsigned int flags;                 /* IFF_UP, IFF_RUNNING, ... */
+    unsigned int flags; /* IFF_UP, IFF_RUNNING, ... */
     bool carrier;
-    char kind[16];                      /* IFLA_INFO_KIND, "tun" for TUN */
-    bool ipv6;                          /* IPv6 enabled: inet6 present, not disabled */
+    char kind[16]; /* IFLA_INFO_KIND, "tun" for TUN */
+    bool ipv6;     /* IPv6 enabled: inet6 present, not disabled */
 };
 
 /* One link by index; -ENODEV when there is none. */
@@ -49,8 +49,8 @@ int nl_link_set_mtu(struct nl_sock *nl, int ifindex, unsigned int mtu);
 int nl_link_del(struct nl_sock *nl, int ifindex);
 
 struct nl_addr {
-    int family;         /* AF_INET or AF_INET6 */
-    uint8_t addr[16];   /* network byte order; 4 bytes used for IPv4 */
+    int family;       /* AF_INET or AF_INET6 */
+    uint8_t addr[16]; /* network byte order; 4 bytes used for IPv4 */
     uint8_t prefixlen;
 };
 
@@ -70,7 +70,8 @@ struct nl_route {
 int nl_route_add(struct nl_sock *nl, int ifindex, const struct nl_route *r);
 /* -ESRCH when there is no such route. */
 int nl_route_del(struct nl_sock *nl, int ifindex, const struct nl_route *r);
-int nl_route_list(struct nl_sock *nl, int ifindex, struct nl_route *out, size_t max, size_t *count);
+int nl_route_list(struct nl_sock *nl, int ifindex, struct nl_route *out, size_t max,
+                  size_t *count);
 
 /*
  * Parsers of one rtnetlink message, used by the dumps and by the fuzz

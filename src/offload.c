@@ -55,10 +55,7 @@
 #define IP4_FRAG_MASK 0x3fff
 #define IP4_DF 0x4000
 
-static uint16_t get16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] << 8 | p[1]);
-}
+static uint16_t get16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
 
 static uint32_t get32(const uint8_t *p)
 {
@@ -168,11 +165,11 @@ uint16_t offload_csum_fold(uint32_t sum)
 
 /* Where the headers of one IP packet are, as parsed from its bytes. */
 struct pkt_info {
-    uint8_t family;    /* 4 or 6 */
-    uint8_t proto;     /* IPv4 protocol or IPv6 next header */
-    uint16_t l4_off;   /* IP header length */
-    uint16_t hdr_len;  /* IP + TCP/UDP headers (after parse_l4) */
-    uint32_t ip_len;   /* length the IP header declares, <= buffer length */
+    uint8_t family;   /* 4 or 6 */
+    uint8_t proto;    /* IPv4 protocol or IPv6 next header */
+    uint16_t l4_off;  /* IP header length */
+    uint16_t hdr_len; /* IP + TCP/UDP headers (after parse_l4) */
+    uint32_t ip_len;  /* length the IP header declares, <= buffer length */
 };
 
 static int parse_ip4(const uint8_t *pkt, size_t len, struct pkt_info *pi)
@@ -260,10 +257,7 @@ static inline uint64_t hdr_sum(const uint8_t *p, size_t len)
 }
 
 /* A number (protocol, length) as a 16-bit word of a native sum. */
-static inline uint64_t hdr_word(uint32_t v)
-{
-    return htobe16((uint16_t)v);
-}
+static inline uint64_t hdr_word(uint32_t v) { return htobe16((uint16_t)v); }
 
 /* The folded sum in network order, not inverted (the value get16 reads). */
 static inline uint16_t hdr_fold(uint64_t acc)
@@ -342,10 +336,7 @@ static int out_done(const struct split_out *o, const uint8_t *p, size_t n)
 }
 
 /* No slot: the scratch buffer is too small (-EINVAL) or the sink is full. */
-static int out_none(const struct split_out *o)
-{
-    return o->slot ? -ENOSPC : -EINVAL;
-}
+static int out_none(const struct split_out *o) { return o->slot ? -ENOSPC : -EINVAL; }
 
 static int split_plain(const uint8_t *pkt, size_t len, const struct split_out *o)
 {
@@ -387,11 +378,11 @@ static int split_csum(const struct virtio_net_hdr *hdr, const uint8_t *pkt, size
 /* What the segments of one super-packet are made of. */
 struct gso_plan {
     struct pkt_info pi;
-    size_t payload;    /* bytes after the headers */
-    size_t mss;        /* payload bytes per segment but the last */
+    size_t payload; /* bytes after the headers */
+    size_t mss;     /* payload bytes per segment but the last */
     unsigned int count;
-    uint16_t ip_id;    /* IPv4 ID of the first segment */
-    uint32_t seq;      /* TCP sequence number of the first segment */
+    uint16_t ip_id; /* IPv4 ID of the first segment */
+    uint32_t seq;   /* TCP sequence number of the first segment */
 };
 
 static int gso_type_matches(uint8_t type, const struct pkt_info *pi)
@@ -474,7 +465,7 @@ static void fix_l4(uint8_t *out, const struct gso_plan *p, size_t n, unsigned in
     if (p->pi.proto == PROTO_TCP) {
         put32(l4 + 4, p->seq + (uint32_t)(i * p->mss));
         if (i + 1 < p->count)
-            l4[13] &= (uint8_t)~(TCP_FIN | TCP_PSH);
+            l4[13] &= (uint8_t) ~(TCP_FIN | TCP_PSH);
         if (i > 0)
             l4[13] &= (uint8_t)~TCP_CWR;
         put16(l4 + TCP_CSUM_OFF, seg_l4_csum(out, &p->pi, n, payload_sum));
@@ -544,11 +535,11 @@ static int split(const struct virtio_net_hdr *hdr, const uint8_t *pkt, size_t le
 }
 
 int offload_split(const struct virtio_net_hdr *hdr, const uint8_t *pkt, size_t len,
-                  int (*emit)(void *arg, const uint8_t *p, size_t n), void *arg,
-                  uint8_t *scratch, size_t scratch_len)
+                  int (*emit)(void *arg, const uint8_t *p, size_t n), void *arg, uint8_t *scratch,
+                  size_t scratch_len)
 {
-    struct split_out o = {.emit = emit, .arg = arg, .scratch = scratch,
-                          .scratch_len = scratch_len};
+    struct split_out o = {
+        .emit = emit, .arg = arg, .scratch = scratch, .scratch_len = scratch_len};
 
     if (!hdr || !emit)
         return -EINVAL;
@@ -741,8 +732,7 @@ static bool coal_start(struct offload_coalescer *c, const uint8_t *pkt, size_t l
 }
 
 /* A PSH/FIN on the last segment moves into the super-packet's header. */
-static bool coal_append(struct offload_coalescer *c, const uint8_t *pkt,
-                        const struct seg_info *s)
+static bool coal_append(struct offload_coalescer *c, const uint8_t *pkt, const struct seg_info *s)
 {
     if (!copy_payload(c->buf + c->len, pkt, s))
         return false;
@@ -856,6 +846,5 @@ bool offload_packet_valid(const uint8_t *pkt, size_t len)
         return false;
     if (pkt[0] >> 4 == 4)
         return parse_ip4(pkt, len, &pi) == 0;
-    return pkt[0] >> 4 == 6 && len >= IP6_HDR_LEN &&
-           IP6_HDR_LEN + (size_t)get16(pkt + 4) <= len;
+    return pkt[0] >> 4 == 6 && len >= IP6_HDR_LEN && IP6_HDR_LEN + (size_t)get16(pkt + 4) <= len;
 }

@@ -61,8 +61,8 @@
  * drops and counts it). Never reads past pkt + len.
  */
 int offload_split(const struct virtio_net_hdr *hdr, const uint8_t *pkt, size_t len,
-                  int (*emit)(void *arg, const uint8_t *p, size_t n), void *arg,
-                  uint8_t *scratch, size_t scratch_len);
+                  int (*emit)(void *arg, const uint8_t *p, size_t n), void *arg, uint8_t *scratch,
+                  size_t scratch_len);
 
 /*
  * offload_split_to - offload_split() that builds each output packet straight
@@ -109,17 +109,17 @@ int offload_split_to(const struct virtio_net_hdr *hdr, const uint8_t *pkt, size_
  * thread; there is no locking.
  */
 struct offload_coalescer {
-    uint8_t *buf;           /* caller's buffer, at least 65535 + 10 bytes */
+    uint8_t *buf; /* caller's buffer, at least 65535 + 10 bytes */
     size_t cap;
-    size_t len;             /* bytes used: virtio_net_hdr + packet */
-    unsigned int segments;  /* packets merged so far (0: empty) */
+    size_t len;            /* bytes used: virtio_net_hdr + packet */
+    unsigned int segments; /* packets merged so far (0: empty) */
     /* private state below */
     uint16_t gso_size;
     uint8_t gso_type;
     uint16_t l3_len;
     uint16_t l4_off;
-    uint16_t hdr_len;       /* headers of one segment (IP + TCP/UDP) */
-    bool closed;            /* last segment was short or had PSH/FIN */
+    uint16_t hdr_len; /* headers of one segment (IP + TCP/UDP) */
+    bool closed;      /* last segment was short or had PSH/FIN */
 };
 
 void offload_coalescer_init(struct offload_coalescer *c, uint8_t *buf, size_t cap);

@@ -35,14 +35,14 @@
 #define RING_TRAILER (RING_MAX_PACKET + 2 * RING_ALIGN)
 
 struct ring {
-    uint8_t *data;      /* Capacity + RING_TRAILER bytes */
-    uint32_t capacity;  /* power of two */
+    uint8_t *data;     /* Capacity + RING_TRAILER bytes */
+    uint32_t capacity; /* power of two */
     uint32_t head;
     uint32_t next;
     uint32_t tail;
-    uint32_t ready;     /* packets in [next, tail) */
-    uint32_t out;       /* slots in [head, next) */
-    uint64_t *starts;   /* one bit per 4-byte offset: a live slot starts here */
+    uint32_t ready;   /* packets in [next, tail) */
+    uint32_t out;     /* slots in [head, next) */
+    uint64_t *starts; /* one bit per 4-byte offset: a live slot starts here */
 };
 
 static inline uint32_t ring_slot_size(uint32_t size)

@@ -142,7 +142,8 @@ void session_check_creator(struct session *s, bool force)
     if (s->creator_fd < 0 || atomic_load(&s->eof))
         return;
     uint64_t now = coarse_ns();
-    if (!force && now - atomic_load_explicit(&s->check_ns, memory_order_relaxed) < CREATOR_CHECK_NS)
+    if (!force &&
+        now - atomic_load_explicit(&s->check_ns, memory_order_relaxed) < CREATOR_CHECK_NS)
         return;
     atomic_store_explicit(&s->check_ns, now, memory_order_relaxed);
     struct pollfd p = {.fd = s->creator_fd, .events = POLLIN};

@@ -90,12 +90,12 @@ struct event {
 struct session {
     /* Read-mostly: set at start, read by every call. */
     uint32_t magic;
-    struct event event;      /* what WintunGetReadWaitEvent returns */
+    struct event event; /* what WintunGetReadWaitEvent returns */
     struct adapter *adapter;
-    DWORD flags;             /* LINTUN_SESSION_* in force */
-    unsigned int offload;    /* TUN_F_* accepted by the kernel */
+    DWORD flags;          /* LINTUN_SESSION_* in force */
+    unsigned int offload; /* TUN_F_* accepted by the kernel */
     int tun_fd;
-    bool owns_tun_fd;        /* false: the creator's queue, detached again at the end */
+    bool owns_tun_fd; /* false: the creator's queue, detached again at the end */
     int event_fd;
     int epoll_fd;
     int creator_fd;
@@ -103,9 +103,9 @@ struct session {
     atomic_bool eof;
     atomic_bool ending;
     atomic_int waiters;
-    atomic_bool event_set;   /* event_fd may be signalled (session_wake, wait.c) */
-    _Atomic uint64_t check_ns; /* when the creator was last checked */
-    atomic_bool creator_gone;  /* set once, by the thread that saw it */
+    atomic_bool event_set;          /* event_fd may be signalled (session_wake, wait.c) */
+    _Atomic uint64_t check_ns;      /* when the creator was last checked */
+    atomic_bool creator_gone;       /* set once, by the thread that saw it */
     _Atomic uint64_t gone_check_ns; /* when session_gone last polled the queue */
     atomic_uint removals_seen;      /* adapter_removals() at that time */
 
@@ -113,33 +113,33 @@ struct session {
     _Alignas(SESSION_CACHE_LINE) pthread_mutex_t rx_lock;
     atomic_uint rx_ready;
     struct ring rx;
-    uint8_t *rx_buf;         /* RX_BATCH reads: virtio_net_hdr + up to 64 KiB each */
+    uint8_t *rx_buf;            /* RX_BATCH reads: virtio_net_hdr + up to 64 KiB each */
     uint32_t rx_lens[RX_BATCH]; /* what each read of the last batch got (0: nothing to store) */
-    uint8_t rx_first;        /* the first read of the batch not yet stored in the ring */
-    uint8_t rx_count;        /* reads of the batch */
-    uint8_t rx_depth;        /* reads per system call now (rx.c) */
-    uint8_t rx_streak;       /* reads in a row that found a packet */
-    bool rx_batched;         /* reads may go through io_uring */
-    atomic_bool rx_blocked;  /* tun_fd left out of waits until room frees */
-    bool rx_offload_off;     /* receive offload turned off while unused (rx.c) */
-    uint32_t rx_plain_reads; /* reads in a row without a super-packet */
-    uint32_t rx_bulk_reads;  /* bulk TCP segments in a row while it is off */
-    uint64_t rx_toggle_ns;   /* when receive offload was last switched */
+    uint8_t rx_first;           /* the first read of the batch not yet stored in the ring */
+    uint8_t rx_count;           /* reads of the batch */
+    uint8_t rx_depth;           /* reads per system call now (rx.c) */
+    uint8_t rx_streak;          /* reads in a row that found a packet */
+    bool rx_batched;            /* reads may go through io_uring */
+    atomic_bool rx_blocked;     /* tun_fd left out of waits until room frees */
+    bool rx_offload_off;        /* receive offload turned off while unused (rx.c) */
+    uint32_t rx_plain_reads;    /* reads in a row without a super-packet */
+    uint32_t rx_bulk_reads;     /* bulk TCP segments in a row while it is off */
+    uint64_t rx_toggle_ns;      /* when receive offload was last switched */
     LINTUN_SESSION_STATS rx_stats;
 
     /* The send half: written by sending threads. */
     _Alignas(SESSION_CACHE_LINE) pthread_mutex_t tx_lock;
     struct ring tx;
     struct offload_coalescer co;
-    struct writer w;         /* stages writes; several per system call (writer.h) */
-    uint8_t *tx_buf;         /* a zero virtio_net_hdr, then one packet to write */
-    bool held;               /* on the held list (held.c) */
+    struct writer w;          /* stages writes; several per system call (writer.h) */
+    uint8_t *tx_buf;          /* a zero virtio_net_hdr, then one packet to write */
+    bool held;                /* on the held list (held.c) */
     atomic_uintptr_t held_by; /* the thread that sent into it last (held.c) */
-    bool coalesce;           /* off after a kernel refused a TCP super-packet */
-    bool coalesce_udp;       /* off after a kernel refused a UDP super-packet */
-    uint32_t co_misses;      /* super-packets in a row that ended with one segment */
-    uint32_t co_bypass;      /* packets still to write without trying to merge (tx.c) */
-    uint32_t co_window;      /* the last bypass's length, 0 after a merge */
+    bool coalesce;            /* off after a kernel refused a TCP super-packet */
+    bool coalesce_udp;        /* off after a kernel refused a UDP super-packet */
+    uint32_t co_misses;       /* super-packets in a row that ended with one segment */
+    uint32_t co_bypass;       /* packets still to write without trying to merge (tx.c) */
+    uint32_t co_window;       /* the last bypass's length, 0 after a merge */
     LINTUN_SESSION_STATS tx_stats;
 };
 

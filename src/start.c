@@ -22,8 +22,8 @@
 #include "session.h"
 #include "tx.h"
 
-#define KNOWN_FLAGS                                                                    \
-    (LINTUN_SESSION_NO_OFFLOAD | LINTUN_SESSION_NO_COALESCE | LINTUN_SESSION_PASSTHROUGH | \
+#define KNOWN_FLAGS                                                                               \
+    (LINTUN_SESSION_NO_OFFLOAD | LINTUN_SESSION_NO_COALESCE | LINTUN_SESSION_PASSTHROUGH |        \
      LINTUN_SESSION_NO_IO_URING | LINTUN_SESSION_IO_URING)
 #define IO_FLAGS (LINTUN_SESSION_NO_IO_URING | LINTUN_SESSION_IO_URING)
 

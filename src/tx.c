@@ -69,8 +69,10 @@ static void refused(struct session *s, const uint8_t *data, uint32_t len, uint32
 {
     const struct virtio_net_hdr *h = (const void *)data;
     bool udp = h->gso_type == VIRTIO_NET_HDR_GSO_UDP_L4;
-    log_msg(WINTUN_LOG_WARN, "The kernel refused a coalesced %s write; sending %s packets "
-            "one by one from now on", udp ? "UDP" : "TCP", udp ? "UDP" : "TCP");
+    log_msg(WINTUN_LOG_WARN,
+            "The kernel refused a coalesced %s write; sending %s packets "
+            "one by one from now on",
+            udp ? "UDP" : "TCP", udp ? "UDP" : "TCP");
     if (udp)
         s->coalesce_udp = false;
     else
@@ -120,7 +122,8 @@ static void write_packet(struct session *s, const uint8_t *p, uint32_t n)
 static void co_place(struct session *s)
 {
     if (!s->co.segments)
-        offload_coalescer_init(&s->co, writer_reserve(&s->w, OFFLOAD_SUPER_LEN), OFFLOAD_SUPER_LEN);
+        offload_coalescer_init(&s->co, writer_reserve(&s->w, OFFLOAD_SUPER_LEN),
+                               OFFLOAD_SUPER_LEN);
 }
 
 /* Stage the coalescer's super-packet and empty it (tx_lock held). */

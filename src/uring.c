@@ -85,8 +85,10 @@ static struct io_uring *ring_of_thread(void)
     int err = ring_make();
     if (err) {
         thread_ring_failed = true;
-        log_msg(WINTUN_LOG_WARN, "Failed to set up io_uring in this thread (%s): it uses "
-                "read() and write()", strerror(-err));
+        log_msg(WINTUN_LOG_WARN,
+                "Failed to set up io_uring in this thread (%s): it uses "
+                "read() and write()",
+                strerror(-err));
     }
     return thread_ring;
 }

@@ -32,7 +32,7 @@
 struct uring_op {
     uint8_t *buf;
     uint32_t len;
-    int res;             /* filled in: bytes transferred, or -errno */
+    int res; /* filled in: bytes transferred, or -errno */
 };
 
 /*

@@ -34,16 +34,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define WRITER_BATCH 32u          /* writes per submission, at most (<= URING_BATCH_MAX) */
+#define WRITER_BATCH 32u             /* writes per submission, at most (<= URING_BATCH_MAX) */
 #define WRITER_STAGE (4u * 0x10010u) /* room for four 64 KiB super-packets */
-#define WRITER_GAP_NS 100000ull   /* a write this long after the last batch goes out alone */
+#define WRITER_GAP_NS 100000ull      /* a write this long after the last batch goes out alone */
 
 /* One staged write and what it carries, reported back to the caller. */
 struct writer_entry {
-    uint32_t off;       /* in the stage */
-    uint32_t len;       /* bytes to write, header included */
-    uint32_t packets;   /* packets the program sent that this write carries */
-    uint32_t bytes;     /* their bytes, as the program sent them */
+    uint32_t off;     /* in the stage */
+    uint32_t len;     /* bytes to write, header included */
+    uint32_t packets; /* packets the program sent that this write carries */
+    uint32_t bytes;   /* their bytes, as the program sent them */
 };
 
 /*
@@ -51,16 +51,15 @@ struct writer_entry {
  * order: @res is 0 or -errno. @data points at the staged bytes, still valid
  * during the call.
  */
-typedef void writer_done_fn(void *arg, const struct writer_entry *e, const uint8_t *data,
-                            int res);
+typedef void writer_done_fn(void *arg, const struct writer_entry *e, const uint8_t *data, int res);
 
 struct writer {
     int fd;
-    bool batched;             /* false: one write() per staged write */
+    bool batched; /* false: one write() per staged write */
     uint8_t *stage;
     size_t used;
     unsigned int n;
-    uint64_t last_ns;         /* when the last batch started (or a lone write went) */
+    uint64_t last_ns; /* when the last batch started (or a lone write went) */
     writer_done_fn *done;
     void *arg;
     struct writer_entry e[WRITER_BATCH];
@@ -75,8 +74,7 @@ enum writer_mode { WRITER_AUTO, WRITER_PLAIN, WRITER_URING };
  * WRITER_URING fails with -EOPNOTSUPP (or the kernel's error) where it
  * cannot. 0 or -errno.
  */
-int writer_init(struct writer *w, int fd, enum writer_mode mode, writer_done_fn *done,
-                void *arg);
+int writer_init(struct writer *w, int fd, enum writer_mode mode, writer_done_fn *done, void *arg);
 void writer_free(struct writer *w);
 
 /* Does the writer batch through io_uring? */
@@ -103,6 +101,5 @@ static inline bool writer_pending(const struct writer *w) { return w->n > 0; }
 
 /* Write @len bytes now, with write(): 0 or -errno. */
 int writer_write_now(struct writer *w, const uint8_t *p, size_t len);
-
 
 #endif

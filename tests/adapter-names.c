@@ -26,7 +26,9 @@ static void office_net(void)
     WINTUN_ADAPTER_HANDLE a = WintunCreateAdapter(L"OfficeNet", L"Wintun", &guid1);
     REQUIRE(a);
     CHECK_EQ(sh("ip link show OfficeNet >/dev/null"), 0);
-    CHECK_EQ(sh("ip link show OfficeNet | grep -q 'alias lintun {01020304-0506-0708-090A-0B0C0D0E0F10} [0-9]* Wintun Tunnel'"), 0);
+    CHECK_EQ(sh("ip link show OfficeNet | grep -q 'alias lintun "
+                "{01020304-0506-0708-090A-0B0C0D0E0F10} [0-9]* Wintun Tunnel'"),
+             0);
     check_luid(a, "OfficeNet");
     LINTUN_ADAPTER_INFO info;
     REQUIRE(LintunGetAdapterInfo(a, &info));

@@ -22,15 +22,15 @@ static int tried;
  * the last error is the expected one.
  * --------------------------------------------------------------------- */
 #define SENTINEL 0xdeadbeefu
-#define ROW(desc, failed_expr, code)                                                           \
-    do {                                                                                       \
-        tried++;                                                                               \
-        LintunSetLastError(SENTINEL);                                                          \
-        bool failed_ = (failed_expr);                                                          \
-        DWORD e_ = LintunGetLastError();                                                       \
-        if (!failed_ || e_ != (DWORD)(code))                                                   \
-            FAILF("%s: %s, error %u; want failure with %s (%u)", desc,                       \
-                  failed_ ? "failed" : "succeeded", e_, #code, (unsigned)(code));              \
+#define ROW(desc, failed_expr, code)                                                              \
+    do {                                                                                          \
+        tried++;                                                                                  \
+        LintunSetLastError(SENTINEL);                                                             \
+        bool failed_ = (failed_expr);                                                             \
+        DWORD e_ = LintunGetLastError();                                                          \
+        if (!failed_ || e_ != (DWORD)(code))                                                      \
+            FAILF("%s: %s, error %u; want failure with %s (%u)", desc,                            \
+                  failed_ ? "failed" : "succeeded", e_, #code, (unsigned)(code));                 \
     } while (0)
 /* For functions returning void: only the last error tells. */
 #define ROWV(desc, stmt, code) ROW(desc, ((stmt), true), code)
@@ -135,8 +135,8 @@ static const struct {
     const char *name;
     session_call_fn *call;
 } session_calls[] = {
-    {"WintunGetReadWaitEvent", s_event}, {"LintunGetReadWaitFd", s_fd},
-    {"WintunReceivePacket", s_recv},     {"WintunReleaseReceivePacket", s_release},
+    {"WintunGetReadWaitEvent", s_event},   {"LintunGetReadWaitFd", s_fd},
+    {"WintunReceivePacket", s_recv},       {"WintunReleaseReceivePacket", s_release},
     {"WintunAllocateSendPacket", s_alloc}, {"WintunSendPacket", s_send},
     {"LintunGetSessionStats", s_stats},
 };
@@ -272,8 +272,8 @@ static void names(void)
          ERROR_INVALID_PARAMETER},
         {"a code point above 0x10FFFF", L"bad\x110000name", ERROR_INVALID_PARAMETER,
          ERROR_INVALID_PARAMETER},
-        {"a negative wchar_t", (const WCHAR[]){L'b', (WCHAR)-1, L'd', 0},
-         ERROR_INVALID_PARAMETER, ERROR_INVALID_PARAMETER},
+        {"a negative wchar_t", (const WCHAR[]){L'b', (WCHAR)-1, L'd', 0}, ERROR_INVALID_PARAMETER,
+         ERROR_INVALID_PARAMETER},
         {"0x7FFFFFFF", (const WCHAR[]){L'b', (WCHAR)0x7fffffff, 0}, ERROR_INVALID_PARAMETER,
          ERROR_INVALID_PARAMETER},
         {"129 characters", long129, ERROR_BUFFER_OVERFLOW, ERROR_BUFFER_OVERFLOW},
@@ -290,17 +290,16 @@ static void names(void)
     }
     if (create_fails(L"TypeTest", wide_type))
         FAILF("WintunCreateAdapter(tunnel type: 67 characters, 201 bytes of UTF-8) failed "
-              "with %u; it is kept cut", LintunGetLastError());
+              "with %u; it is kept cut",
+              LintunGetLastError());
     /* Open: as in Wintun, a name is not validated, only not found (NULL aside). */
     ROW("WintunOpenAdapter(NULL)", !WintunOpenAdapter(NULL), ERROR_INVALID_PARAMETER);
     for (size_t i = 1; i < sizeof(bad) / sizeof(bad[0]); i++) {
         snprintf(desc, sizeof(desc), "WintunOpenAdapter(%s)", bad[i].what);
         ROW(desc, open_fails(bad[i].name), ERROR_NOT_FOUND);
     }
-    ROW("WintunOpenAdapter(no such adapter)", open_fails(L"NoSuchAdapter"),
-        ERROR_NOT_FOUND);
-    ROW("WintunOpenAdapter(127 characters, none such)", open_fails(name127),
-        ERROR_NOT_FOUND);
+    ROW("WintunOpenAdapter(no such adapter)", open_fails(L"NoSuchAdapter"), ERROR_NOT_FOUND);
+    ROW("WintunOpenAdapter(127 characters, none such)", open_fails(name127), ERROR_NOT_FOUND);
 
     /* Valid but odd names: '/' and spaces give a derived interface name. */
     const WCHAR *odd[] = {L"a/b", L"../..", L"..", L".", L"with space", L"x:y", name127};
@@ -329,8 +328,8 @@ static void names(void)
     REQUIRE(a);
     ROW("WintunCreateAdapter(an existing name)", create_fails(L"Dup", L"Test"),
         ERROR_ALREADY_EXISTS);
-    ROW("WintunCreateAdapter(an existing name, other case)",
-        create_fails(L"DUP", L"Test"), ERROR_ALREADY_EXISTS);
+    ROW("WintunCreateAdapter(an existing name, other case)", create_fails(L"DUP", L"Test"),
+        ERROR_ALREADY_EXISTS);
     ROW("WintunCreateAdapter(an existing GUID)", !WintunCreateAdapter(L"Dup2", L"Test", &g),
         ERROR_ALREADY_EXISTS);
     WintunCloseAdapter(a);
@@ -342,8 +341,8 @@ static void names(void)
 static void values(WINTUN_ADAPTER_HANDLE a, WINTUN_ADAPTER_HANDLE opened)
 {
     char desc[160];
-    const DWORD caps[] = {0, 1, 0x1ffff, 0x10000, 0x20001, 0x30000, 0x8000000, 0x4000001,
-                          0x80000000u, 0xffffffffu};
+    const DWORD caps[] = {0,       1,         0x1ffff,   0x10000,     0x20001,
+                          0x30000, 0x8000000, 0x4000001, 0x80000000u, 0xffffffffu};
     for (size_t i = 0; i < sizeof(caps) / sizeof(caps[0]); i++) {
         snprintf(desc, sizeof(desc), "WintunStartSession(capacity 0x%x)", caps[i]);
         ROW(desc, !WintunStartSession(a, caps[i]), ERROR_INVALID_PARAMETER);
@@ -405,10 +404,25 @@ static void values(WINTUN_ADAPTER_HANDLE a, WINTUN_ADAPTER_HANDLE opened)
         ERROR_INVALID_PARAMETER);
 
     /* Address text. */
-    const char *texts[] = {NULL, "", " ", "1.2.3.4/", "1.2.3.4/33", "1.2.3.4/-1", "1.2.3.4/24x",
-                           "1.2.3.4/ 24", "1.2.3.4//24", "256.1.1.1", "1.2.3", "::1/129",
-                           "::1/-0", "fe80::1%lo", "::g", "1.2.3.4\n", "/24",
-                           "1.2.3.4/999999999999999999999", "1.2.3.4/4294967320"};
+    const char *texts[] = {NULL,
+                           "",
+                           " ",
+                           "1.2.3.4/",
+                           "1.2.3.4/33",
+                           "1.2.3.4/-1",
+                           "1.2.3.4/24x",
+                           "1.2.3.4/ 24",
+                           "1.2.3.4//24",
+                           "256.1.1.1",
+                           "1.2.3",
+                           "::1/129",
+                           "::1/-0",
+                           "fe80::1%lo",
+                           "::g",
+                           "1.2.3.4\n",
+                           "/24",
+                           "1.2.3.4/999999999999999999999",
+                           "1.2.3.4/4294967320"};
     LINTUN_IP_ADDRESS ip;
     for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
         snprintf(desc, sizeof(desc), "LintunParseAddress(\"%s\")", texts[i] ? texts[i] : "NULL");
@@ -440,9 +454,9 @@ static void values(WINTUN_ADAPTER_HANDLE a, WINTUN_ADAPTER_HANDLE opened)
         int family;
         int prefix; /* -1: as parsed */
     } addrs[] = {
-        {"10.9.0.1", AF_INET, 33}, {"10.9.0.1", AF_INET, 255}, {"fd00::1", AF_INET6, 129},
-        {"fd00::1", AF_INET6, 200}, {"10.9.0.1", AF_UNIX, 24}, {"10.9.0.1", 0, 24},
-        {"10.9.0.1", -1, 24},     {"10.9.0.1", AF_INET6 + 100, 24},
+        {"10.9.0.1", AF_INET, 33},  {"10.9.0.1", AF_INET, 255},       {"fd00::1", AF_INET6, 129},
+        {"fd00::1", AF_INET6, 200}, {"10.9.0.1", AF_UNIX, 24},        {"10.9.0.1", 0, 24},
+        {"10.9.0.1", -1, 24},       {"10.9.0.1", AF_INET6 + 100, 24},
     };
     for (size_t i = 0; i < sizeof(addrs) / sizeof(addrs[0]); i++) {
         REQUIRE(LintunParseAddress(addrs[i].text, &ip));

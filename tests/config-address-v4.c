@@ -10,15 +10,15 @@
 #include "kernel-view.h"
 #include "fixture.h"
 
-
 /* "address/prefixlen" per line, as the kernel reports the interface's addresses. */
 static void kernel_addresses(char *buf, size_t size, const char *ifname)
 {
-    kernel_lines(buf, size,
-                 "ip -j addr show dev %s | python3 -c \"import json,sys\n"
-                 "for l in json.load(sys.stdin):\n"
-                 "    for a in l.get('addr_info', []): print(a['local'] + '/' + str(a['prefixlen']))\"",
-                 ifname);
+    kernel_lines(
+        buf, size,
+        "ip -j addr show dev %s | python3 -c \"import json,sys\n"
+        "for l in json.load(sys.stdin):\n"
+        "    for a in l.get('addr_info', []): print(a['local'] + '/' + str(a['prefixlen']))\"",
+        ifname);
 }
 
 static int listed(const LINTUN_IP_ADDRESS *list, DWORD n, const char *text)
@@ -33,7 +33,7 @@ static int listed(const LINTUN_IP_ADDRESS *list, DWORD n, const char *text)
 
 int main(void)
 {
-    static const GUID guid = { 0x1a2b3c4d, 0x1, 0x2, { 1, 2, 3, 4, 5, 6, 7, 8 } };
+    static const GUID guid = {0x1a2b3c4d, 0x1, 0x2, {1, 2, 3, 4, 5, 6, 7, 8}};
     LINTUN_ADAPTER_INFO info;
     LINTUN_IP_ADDRESS ip, list[8];
     char kernel[4096];

@@ -10,13 +10,13 @@
 #include "kernel-view.h"
 #include "fixture.h"
 
-
 static void kernel_addresses(char *buf, size_t size, const char *ifname)
 {
     kernel_lines(buf, size,
                  "ip -j addr show dev %s | python3 -c \"import json,sys\n"
                  "for l in json.load(sys.stdin):\n"
-                 "    for a in l.get('addr_info', []): print(a['family'] + ' ' + a['local'] + '/' + str(a['prefixlen']))\"",
+                 "    for a in l.get('addr_info', []): print(a['family'] + ' ' + a['local'] + '/' "
+                 "+ str(a['prefixlen']))\"",
                  ifname);
 }
 

@@ -11,7 +11,7 @@
 int main(void)
 {
     LINTUN_IP_ADDRESS ip, list[4];
-    LINTUN_ROUTE r = { .Metric = 0 };
+    LINTUN_ROUTE r = {.Metric = 0};
     DWORD n = 4, mtu;
     BOOL up;
 

@@ -11,7 +11,7 @@ int main(void)
 {
     LINTUN_ADAPTER_INFO info;
     LINTUN_IP_ADDRESS ip, list[4];
-    LINTUN_ROUTE r = { .Metric = 0 };
+    LINTUN_ROUTE r = {.Metric = 0};
     DWORD mtu, n = 4;
     BOOL up;
     char cmd[128];

@@ -10,13 +10,13 @@
 #include "kernel-view.h"
 #include "fixture.h"
 
-
 /* The interface's flags as `ip -j link` prints them, one a line. */
 static void kernel_flags(char *buf, size_t size, const char *ifname)
 {
     kernel_lines(buf, size,
                  "ip -j link show dev %s | python3 -c \"import json,sys\n"
-                 "for f in json.load(sys.stdin)[0]['flags']: print(f)\"", ifname);
+                 "for f in json.load(sys.stdin)[0]['flags']: print(f)\"",
+                 ifname);
 }
 
 int main(void)

@@ -10,7 +10,6 @@
 #include "kernel-view.h"
 #include "fixture.h"
 
-
 static char log_text[8192];
 
 static void logger(WINTUN_LOGGER_LEVEL level, DWORD64 ts, const WCHAR *msg)
@@ -29,7 +28,8 @@ static long kernel_mtu(const char *ifname)
 
     kernel_lines(buf, sizeof(buf),
                  "ip -j link show dev %s | python3 -c \"import json,sys; "
-                 "print(json.load(sys.stdin)[0]['mtu'])\"", ifname);
+                 "print(json.load(sys.stdin)[0]['mtu'])\"",
+                 ifname);
     return strtol(buf, NULL, 10);
 }
 

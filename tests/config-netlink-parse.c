@@ -31,7 +31,7 @@ static void good_link(void)
 {
     struct nlmsghdr *nlh = msg(RTM_NEWLINK, sizeof(struct ifinfomsg));
     struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
-    int32_t conf[DEVCONF_DISABLE_IPV6 + 1] = { 0 };
+    int32_t conf[DEVCONF_DISABLE_IPV6 + 1] = {0};
     struct nl_link l;
 
     ifi->ifi_index = 7;
@@ -103,7 +103,7 @@ static void addrs(void)
 {
     struct nlmsghdr *nlh = msg(RTM_NEWADDR, sizeof(struct ifaddrmsg));
     struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
-    const uint8_t v4[4] = { 10, 0, 0, 1 }, peer[4] = { 10, 0, 0, 2 };
+    const uint8_t v4[4] = {10, 0, 0, 1}, peer[4] = {10, 0, 0, 2};
     struct nl_addr a;
     int ifindex;
 
@@ -130,7 +130,7 @@ static void routes(void)
 {
     struct nlmsghdr *nlh = msg(RTM_NEWROUTE, sizeof(struct rtmsg));
     struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
-    const uint8_t dst[4] = { 10, 1, 0, 0 };
+    const uint8_t dst[4] = {10, 1, 0, 0};
     struct nl_route r;
     int oif;
 

@@ -25,7 +25,7 @@ static void logger(WINTUN_LOGGER_LEVEL level, DWORD64 ts, const WCHAR *msg)
 static int unprivileged(WINTUN_ADAPTER_HANDLE a)
 {
     LINTUN_IP_ADDRESS ip, list[8];
-    LINTUN_ROUTE r = { .Metric = 0 };
+    LINTUN_ROUTE r = {.Metric = 0};
     DWORD mtu = 0, n = 8;
 
     if (setgroups(0, NULL) < 0 || setgid(65534) < 0 || setuid(65534) < 0) {

@@ -11,19 +11,19 @@
 #include "kernel-view.h"
 #include "fixture.h"
 
-
 /* "dst metric" per line for the routes through ifname in the main table. */
 static void kernel_routes(char *buf, size_t size, int family, const char *ifname)
 {
-    kernel_lines(buf, size,
-                 "ip -j -%d route show table main dev %s | python3 -c \"import json,sys\n"
-                 "for r in json.load(sys.stdin): print(r['dst'] + ' ' + str(r.get('metric', 0)))\"",
-                 family == AF_INET ? 4 : 6, ifname);
+    kernel_lines(
+        buf, size,
+        "ip -j -%d route show table main dev %s | python3 -c \"import json,sys\n"
+        "for r in json.load(sys.stdin): print(r['dst'] + ' ' + str(r.get('metric', 0)))\"",
+        family == AF_INET ? 4 : 6, ifname);
 }
 
 static LINTUN_ROUTE route(const char *dst, DWORD metric)
 {
-    LINTUN_ROUTE r = { .Metric = metric };
+    LINTUN_ROUTE r = {.Metric = metric};
 
     REQUIRE(LintunParseAddress(dst, &r.Destination));
     return r;
@@ -34,8 +34,8 @@ static int listed(const LINTUN_ROUTE *list, DWORD n, const char *dst, DWORD metr
     char buf[64];
 
     for (DWORD i = 0; i < n; i++)
-        if (LintunFormatAddress(&list[i].Destination, buf, sizeof(buf)) &&
-            !strcmp(buf, dst) && list[i].Metric == metric)
+        if (LintunFormatAddress(&list[i].Destination, buf, sizeof(buf)) && !strcmp(buf, dst) &&
+            list[i].Metric == metric)
             return 1;
     return 0;
 }

@@ -10,41 +10,41 @@
 #include <dlfcn.h>
 #include "harness.h"
 
-#define FUNCTIONS(X)                                                                           \
-    X(WINTUN_CREATE_ADAPTER_FUNC, WintunCreateAdapter)                                         \
-    X(WINTUN_OPEN_ADAPTER_FUNC, WintunOpenAdapter)                                             \
-    X(WINTUN_CLOSE_ADAPTER_FUNC, WintunCloseAdapter)                                           \
-    X(WINTUN_DELETE_DRIVER_FUNC, WintunDeleteDriver)                                           \
-    X(WINTUN_GET_ADAPTER_LUID_FUNC, WintunGetAdapterLUID)                                      \
-    X(WINTUN_GET_RUNNING_DRIVER_VERSION_FUNC, WintunGetRunningDriverVersion)                   \
-    X(WINTUN_SET_LOGGER_FUNC, WintunSetLogger)                                                 \
-    X(WINTUN_START_SESSION_FUNC, WintunStartSession)                                           \
-    X(WINTUN_END_SESSION_FUNC, WintunEndSession)                                               \
-    X(WINTUN_GET_READ_WAIT_EVENT_FUNC, WintunGetReadWaitEvent)                                 \
-    X(WINTUN_RECEIVE_PACKET_FUNC, WintunReceivePacket)                                         \
-    X(WINTUN_RELEASE_RECEIVE_PACKET_FUNC, WintunReleaseReceivePacket)                          \
-    X(WINTUN_ALLOCATE_SEND_PACKET_FUNC, WintunAllocateSendPacket)                              \
-    X(WINTUN_SEND_PACKET_FUNC, WintunSendPacket)                                               \
-    X(LINTUN_WAIT_FOR_SINGLE_OBJECT_FUNC, LintunWaitForSingleObject)                           \
-    X(LINTUN_GET_LAST_ERROR_FUNC, LintunGetLastError)                                          \
-    X(LINTUN_SET_LAST_ERROR_FUNC, LintunSetLastError)                                          \
-    X(LINTUN_GET_READ_WAIT_FD_FUNC, LintunGetReadWaitFd)                                       \
-    X(LINTUN_START_SESSION_EX_FUNC, LintunStartSessionEx)                                      \
-    X(LINTUN_GET_SESSION_STATS_FUNC, LintunGetSessionStats)                                    \
-    X(LINTUN_GET_ADAPTER_INFO_FUNC, LintunGetAdapterInfo)                                      \
-    X(LINTUN_SET_ADAPTER_OWNER_FUNC, LintunSetAdapterOwner)                                    \
-    X(LINTUN_PARSE_ADDRESS_FUNC, LintunParseAddress)                                           \
-    X(LINTUN_FORMAT_ADDRESS_FUNC, LintunFormatAddress)                                         \
-    X(LINTUN_ADD_ADDRESS_FUNC, LintunAddAddress)                                               \
-    X(LINTUN_DELETE_ADDRESS_FUNC, LintunDeleteAddress)                                         \
-    X(LINTUN_GET_ADDRESSES_FUNC, LintunGetAddresses)                                           \
-    X(LINTUN_GET_MTU_FUNC, LintunGetMtu)                                                       \
-    X(LINTUN_SET_MTU_FUNC, LintunSetMtu)                                                       \
-    X(LINTUN_SET_LINK_UP_FUNC, LintunSetLinkUp)                                                \
-    X(LINTUN_GET_LINK_STATE_FUNC, LintunGetLinkState)                                          \
-    X(LINTUN_ADD_ROUTE_FUNC, LintunAddRoute)                                                   \
-    X(LINTUN_DELETE_ROUTE_FUNC, LintunDeleteRoute)                                             \
-    X(LINTUN_GET_ROUTES_FUNC, LintunGetRoutes)                                                 \
+#define FUNCTIONS(X)                                                                              \
+    X(WINTUN_CREATE_ADAPTER_FUNC, WintunCreateAdapter)                                            \
+    X(WINTUN_OPEN_ADAPTER_FUNC, WintunOpenAdapter)                                                \
+    X(WINTUN_CLOSE_ADAPTER_FUNC, WintunCloseAdapter)                                              \
+    X(WINTUN_DELETE_DRIVER_FUNC, WintunDeleteDriver)                                              \
+    X(WINTUN_GET_ADAPTER_LUID_FUNC, WintunGetAdapterLUID)                                         \
+    X(WINTUN_GET_RUNNING_DRIVER_VERSION_FUNC, WintunGetRunningDriverVersion)                      \
+    X(WINTUN_SET_LOGGER_FUNC, WintunSetLogger)                                                    \
+    X(WINTUN_START_SESSION_FUNC, WintunStartSession)                                              \
+    X(WINTUN_END_SESSION_FUNC, WintunEndSession)                                                  \
+    X(WINTUN_GET_READ_WAIT_EVENT_FUNC, WintunGetReadWaitEvent)                                    \
+    X(WINTUN_RECEIVE_PACKET_FUNC, WintunReceivePacket)                                            \
+    X(WINTUN_RELEASE_RECEIVE_PACKET_FUNC, WintunReleaseReceivePacket)                             \
+    X(WINTUN_ALLOCATE_SEND_PACKET_FUNC, WintunAllocateSendPacket)                                 \
+    X(WINTUN_SEND_PACKET_FUNC, WintunSendPacket)                                                  \
+    X(LINTUN_WAIT_FOR_SINGLE_OBJECT_FUNC, LintunWaitForSingleObject)                              \
+    X(LINTUN_GET_LAST_ERROR_FUNC, LintunGetLastError)                                             \
+    X(LINTUN_SET_LAST_ERROR_FUNC, LintunSetLastError)                                             \
+    X(LINTUN_GET_READ_WAIT_FD_FUNC, LintunGetReadWaitFd)                                          \
+    X(LINTUN_START_SESSION_EX_FUNC, LintunStartSessionEx)                                         \
+    X(LINTUN_GET_SESSION_STATS_FUNC, LintunGetSessionStats)                                       \
+    X(LINTUN_GET_ADAPTER_INFO_FUNC, LintunGetAdapterInfo)                                         \
+    X(LINTUN_SET_ADAPTER_OWNER_FUNC, LintunSetAdapterOwner)                                       \
+    X(LINTUN_PARSE_ADDRESS_FUNC, LintunParseAddress)                                              \
+    X(LINTUN_FORMAT_ADDRESS_FUNC, LintunFormatAddress)                                            \
+    X(LINTUN_ADD_ADDRESS_FUNC, LintunAddAddress)                                                  \
+    X(LINTUN_DELETE_ADDRESS_FUNC, LintunDeleteAddress)                                            \
+    X(LINTUN_GET_ADDRESSES_FUNC, LintunGetAddresses)                                              \
+    X(LINTUN_GET_MTU_FUNC, LintunGetMtu)                                                          \
+    X(LINTUN_SET_MTU_FUNC, LintunSetMtu)                                                          \
+    X(LINTUN_SET_LINK_UP_FUNC, LintunSetLinkUp)                                                   \
+    X(LINTUN_GET_LINK_STATE_FUNC, LintunGetLinkState)                                             \
+    X(LINTUN_ADD_ROUTE_FUNC, LintunAddRoute)                                                      \
+    X(LINTUN_DELETE_ROUTE_FUNC, LintunDeleteRoute)                                                \
+    X(LINTUN_GET_ROUTES_FUNC, LintunGetRoutes)                                                    \
     X(LINTUN_ENUM_ADAPTERS_FUNC, LintunEnumAdapters)
 
 #define DECLARE(type, name) static type *name;
@@ -68,10 +68,10 @@ int main(void)
         return 1;
     }
     int loaded = 0;
-#define LOAD(type, name)                                                                       \
-    if ((*(void **)&name = dlsym(lib, #name)) == NULL)                                         \
-        FAILF("%s is not exported", #name);                                                    \
-    else                                                                                       \
+#define LOAD(type, name)                                                                          \
+    if ((*(void **)&name = dlsym(lib, #name)) == NULL)                                            \
+        FAILF("%s is not exported", #name);                                                       \
+    else                                                                                          \
         loaded++;
     FUNCTIONS(LOAD)
     CHECK_EQ(loaded, 35);

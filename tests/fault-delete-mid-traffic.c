@@ -15,8 +15,11 @@ int main(void)
 {
     struct baseline b = baseline_take();
     WINTUN_ADAPTER_HANDLE a = fixture_adapter(test_logger, L"Doomed Busy", L"Test", NULL);
-    static struct load l = {.receivers = 2, .senders = 2, .src = "10.41.0.2",
-                            .dst = "10.41.0.1", .flood_to = "10.41.0.2"};
+    static struct load l = {.receivers = 2,
+                            .senders = 2,
+                            .src = "10.41.0.2",
+                            .dst = "10.41.0.1",
+                            .flood_to = "10.41.0.2"};
     l.sess = fixture_session(a, 0x20000, 0, FIXTURE_IPV6, "10.41.0.1/24");
     load_start(&l);
     usleep(300000);
@@ -31,8 +34,9 @@ int main(void)
     load_join(&l);
     load_check_eof(&l, deleted, wake_bound_ms(100), "the deletion");
     printf("%llu packets moved before the deletion (which took %.1f ms); EOF after "
-           "%.1f/%.1f/%.1f/%.1f ms\n", before, del_ms, l.stopped_at[0] - deleted,
-           l.stopped_at[1] - deleted, l.stopped_at[2] - deleted, l.stopped_at[3] - deleted);
+           "%.1f/%.1f/%.1f/%.1f ms\n",
+           before, del_ms, l.stopped_at[0] - deleted, l.stopped_at[1] - deleted,
+           l.stopped_at[2] - deleted, l.stopped_at[3] - deleted);
     DWORD n;
     CHECK_ERR(WintunReceivePacket(l.sess, &n), ERROR_HANDLE_EOF);
     CHECK_ERR(WintunAllocateSendPacket(l.sess, 100), ERROR_HANDLE_EOF);

@@ -19,7 +19,6 @@
 #include "offload-pkt.h"
 #include "fixture.h"
 
-
 #define WAITERS 3
 
 static WINTUN_SESSION_HANDLE sess;
@@ -109,8 +108,9 @@ int main(void)
         watchdog_off();
         double took = now_ms() - t0;
         for (int i = 0; i <= WAITERS; i++)
-            join_within(t[i], 3, i < WAITERS ? "WintunEndSession waking a waiter on the event"
-                                              : "WintunEndSession waking the poller");
+            join_within(t[i], 3,
+                        i < WAITERS ? "WintunEndSession waking a waiter on the event"
+                                    : "WintunEndSession waking the poller");
         for (int i = 0; i < WAITERS; i++) {
             CHECK_EQ(result[i], WAIT_OBJECT_0);
             if (woke_at[i] - t0 > 100)

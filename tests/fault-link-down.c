@@ -16,7 +16,6 @@
 #include "offload-pkt.h"
 #include "fixture.h"
 
-
 static WINTUN_SESSION_HANDLE sess;
 static atomic_bool stop;
 static atomic_ullong sent, full, rx, sink_rx, kernel_tx;

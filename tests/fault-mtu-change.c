@@ -18,7 +18,6 @@
 #include "offload-pkt.h"
 #include "fixture.h"
 
-
 static WINTUN_SESSION_HANDLE sess;
 static atomic_bool stop;
 static atomic_uint bad_err, malformed;
@@ -180,8 +179,8 @@ static void check_mtu(int mtu, int sink)
     CHECK_EQ(r, mtu - 28);
     if (r > 0 && (buf[0] != (uint8_t)mtu || buf[r - 1] != (uint8_t)mtu))
         FAILF("MTU %d: the sent datagram arrived altered", mtu);
-    printf("MTU %d: %d fragments for a datagram of %d bytes; sends of %d bytes get through\n",
-           mtu, n, mtu + 128, mtu);
+    printf("MTU %d: %d fragments for a datagram of %d bytes; sends of %d bytes get through\n", mtu,
+           n, mtu + 128, mtu);
 }
 
 int main(void)

@@ -16,10 +16,9 @@
 #include "resources.h"
 #include "fixture.h"
 
-
 #define PAYLOAD 1000
-#define FIRST 200   /* sent before the hold: more than the ring takes */
-#define DURING 200  /* sent during the hold: the kernel queue (500) keeps them */
+#define FIRST 200  /* sent before the hold: more than the ring takes */
+#define DURING 200 /* sent during the hold: the kernel queue (500) keeps them */
 
 static WINTUN_SESSION_HANDLE sess;
 static atomic_bool stop;

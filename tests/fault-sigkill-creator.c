@@ -30,8 +30,12 @@ static void round_once(int round)
     pid_t pid = spawn_creator(L"Creator Dies");
     WINTUN_ADAPTER_HANDLE o = WintunOpenAdapter(L"Creator Dies");
     REQUIRE(o);
-    static struct load l = {.receivers = 2, .senders = 1, .src = "10.46.0.2",
-                            .dst = "10.46.0.1", .pause_us = 20, .flood_to = "10.46.0.2"};
+    static struct load l = {.receivers = 2,
+                            .senders = 1,
+                            .src = "10.46.0.2",
+                            .dst = "10.46.0.1",
+                            .pause_us = 20,
+                            .flood_to = "10.46.0.2"};
     l.sess = fixture_session(o, 0x20000, 0, FIXTURE_IPV6, "10.46.0.1/24");
     load_start(&l);
     usleep(200000);

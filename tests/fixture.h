@@ -31,8 +31,8 @@ static inline WINTUN_ADAPTER_HANDLE fixture_adapter(WINTUN_LOGGER_CALLBACK logge
     WintunSetLogger(logger);
     WINTUN_ADAPTER_HANDLE a = WintunCreateAdapter(name, type, guid);
     if (!a) {
-        FAILF("fixture: WintunCreateAdapter(\"%ls\", \"%ls\") failed: last error %u", name,
-              type, LintunGetLastError());
+        FAILF("fixture: WintunCreateAdapter(\"%ls\", \"%ls\") failed: last error %u", name, type,
+              LintunGetLastError());
         exit(1);
     }
     return a;

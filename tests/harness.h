@@ -24,45 +24,45 @@
 
 static int harness_failures;
 
-#define FAILF(...)                                                                             \
-    do {                                                                                       \
-        fprintf(stderr, "%s:%d: ", __FILE__, __LINE__);                                        \
-        fprintf(stderr, __VA_ARGS__);                                                          \
-        fputc('\n', stderr);                                                                   \
-        harness_failures++;                                                                    \
+#define FAILF(...)                                                                                \
+    do {                                                                                          \
+        fprintf(stderr, "%s:%d: ", __FILE__, __LINE__);                                           \
+        fprintf(stderr, __VA_ARGS__);                                                             \
+        fputc('\n', stderr);                                                                      \
+        harness_failures++;                                                                       \
     } while (0)
 
-#define CHECK(cond)                                                                            \
-    do {                                                                                       \
-        if (!(cond))                                                                           \
-            FAILF("check failed: %s", #cond);                                                  \
+#define CHECK(cond)                                                                               \
+    do {                                                                                          \
+        if (!(cond))                                                                              \
+            FAILF("check failed: %s", #cond);                                                     \
     } while (0)
 
-#define CHECK_EQ(a, b)                                                                         \
-    do {                                                                                       \
-        long long va_ = (long long)(a), vb_ = (long long)(b);                                  \
-        if (va_ != vb_)                                                                        \
-            FAILF("%s == %s: got %lld (0x%llx), want %lld (0x%llx)", #a, #b, va_,             \
-                  (unsigned long long)va_, vb_, (unsigned long long)vb_);                      \
+#define CHECK_EQ(a, b)                                                                            \
+    do {                                                                                          \
+        long long va_ = (long long)(a), vb_ = (long long)(b);                                     \
+        if (va_ != vb_)                                                                           \
+            FAILF("%s == %s: got %lld (0x%llx), want %lld (0x%llx)", #a, #b, va_,                 \
+                  (unsigned long long)va_, vb_, (unsigned long long)vb_);                         \
     } while (0)
 
 /* Check a call failed with the given last error. */
-#define CHECK_ERR(expr, code)                                                                  \
-    do {                                                                                       \
-        LintunSetLastError(0xdeadbeef);                                                        \
-        long long r_ = (long long)(intptr_t)(expr);                                            \
-        DWORD e_ = LintunGetLastError();                                                       \
-        if (r_ != 0 || e_ != (DWORD)(code))                                                    \
-            FAILF("%s: got result %lld, error %u; want 0/NULL and %s (%u)", #expr, r_, e_,    \
-                  #code, (unsigned)(code));                                                    \
+#define CHECK_ERR(expr, code)                                                                     \
+    do {                                                                                          \
+        LintunSetLastError(0xdeadbeef);                                                           \
+        long long r_ = (long long)(intptr_t)(expr);                                               \
+        DWORD e_ = LintunGetLastError();                                                          \
+        if (r_ != 0 || e_ != (DWORD)(code))                                                       \
+            FAILF("%s: got result %lld, error %u; want 0/NULL and %s (%u)", #expr, r_, e_, #code, \
+                  (unsigned)(code));                                                              \
     } while (0)
 
-#define REQUIRE(cond)                                                                          \
-    do {                                                                                       \
-        if (!(cond)) {                                                                         \
-            FAILF("required: %s (last error %u)", #cond, LintunGetLastError());               \
-            exit(1);                                                                           \
-        }                                                                                      \
+#define REQUIRE(cond)                                                                             \
+    do {                                                                                          \
+        if (!(cond)) {                                                                            \
+            FAILF("required: %s (last error %u)", #cond, LintunGetLastError());                   \
+            exit(1);                                                                              \
+        }                                                                                         \
     } while (0)
 
 static inline __attribute__((noreturn)) void skip(const char *why)
@@ -116,10 +116,7 @@ static inline double test_slowdown(void)
 }
 
 /* A wake-up bound in milliseconds, scaled for slow (sanitizer) builds. */
-static inline double wake_bound_ms(double ms)
-{
-    return ms * test_slowdown();
-}
+static inline double wake_bound_ms(double ms) { return ms * test_slowdown(); }
 
 /*
  * The watchdog: every test has a deadline of its own (TEST_DEADLINE_S, armed
@@ -202,8 +199,10 @@ static inline void join_within(pthread_t t, unsigned seconds, const char *what)
     end.tv_sec += (time_t)(seconds * test_slowdown() + 0.5);
     int err = pthread_timedjoin_np(t, NULL, &end);
     if (err) {
-        fprintf(stderr, "timed out after %u s (x%.0f) joining a thread: %s did not happen "
-                "(%s)\n", seconds, test_slowdown(), what, strerror(err));
+        fprintf(stderr,
+                "timed out after %u s (x%.0f) joining a thread: %s did not happen "
+                "(%s)\n",
+                seconds, test_slowdown(), what, strerror(err));
         _exit(1);
     }
 }
@@ -224,17 +223,17 @@ static inline int waitpid_within(pid_t pid, unsigned seconds, const char *what)
         if (r == pid)
             return st;
         if (r < 0 && errno != EINTR) {
-            fprintf(stderr, "waitpid(%d): %s (waiting for %s)\n", (int)pid, strerror(errno),
-                    what);
+            fprintf(stderr, "waitpid(%d): %s (waiting for %s)\n", (int)pid, strerror(errno), what);
             exit(1);
         }
         clock_gettime(CLOCK_MONOTONIC, &now);
-        if (now.tv_sec > end.tv_sec ||
-            (now.tv_sec == end.tv_sec && now.tv_nsec >= end.tv_nsec)) {
+        if (now.tv_sec > end.tv_sec || (now.tv_sec == end.tv_sec && now.tv_nsec >= end.tv_nsec)) {
             kill(pid, SIGKILL);
             waitpid(pid, &st, 0);
-            fprintf(stderr, "timed out after %u s (x%.0f) waiting for child %d: %s did not "
-                    "happen\n", seconds, test_slowdown(), (int)pid, what);
+            fprintf(stderr,
+                    "timed out after %u s (x%.0f) waiting for child %d: %s did not "
+                    "happen\n",
+                    seconds, test_slowdown(), (int)pid, what);
             exit(1);
         }
         usleep(1000);
@@ -245,7 +244,10 @@ static inline int waitpid_within(pid_t pid, unsigned seconds, const char *what)
 static inline void test_logger(WINTUN_LOGGER_LEVEL level, DWORD64 ts, const WCHAR *msg)
 {
     (void)ts;
-    fprintf(stderr, "[%c] %ls\n", level == WINTUN_LOG_ERR ? '!' : level == WINTUN_LOG_WARN ? '-' : '+',
+    fprintf(stderr, "[%c] %ls\n",
+            level == WINTUN_LOG_ERR    ? '!'
+            : level == WINTUN_LOG_WARN ? '-'
+                                       : '+',
             msg);
 }
 

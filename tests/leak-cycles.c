@@ -19,7 +19,6 @@
 #include "offload-pkt.h"
 #include "../common/proc.h"
 
-
 #define THREADS 2
 
 struct worker {
@@ -118,8 +117,9 @@ int main(void)
     run(w, 52, cycles);
     long rss1 = rss_kib();
     printf("%d cycles in %.1f s; after warm-up: fds %d -> %d, threads %d -> %d, rss %ld -> %ld "
-           "KiB (%+ld)\n", cycles, (now_ms() - t0) / 1000, b.fds, fd_count(), b.tasks,
-           task_count(), rss0, rss1, rss1 - rss0);
+           "KiB (%+ld)\n",
+           cycles, (now_ms() - t0) / 1000, b.fds, fd_count(), b.tasks, task_count(), rss0, rss1,
+           rss1 - rss0);
     baseline_check(b);
     CHECK_EQ(task_count(), b.tasks); /* the flusher, if any, started in the warm-up */
     /* Under AddressSanitizer freed memory sits in its quarantine (up to 256

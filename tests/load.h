@@ -24,13 +24,16 @@ struct load {
     unsigned pause_us;     /* a sender's pause after each packet */
     const char *flood_to;  /* the kernel's datagrams go to this address, port 9999 */
     /* Results. */
-    atomic_ullong moved;   /* packets received or sent by the session threads */
+    atomic_ullong moved; /* packets received or sent by the session threads */
     double stopped_at[LOAD_THREADS_MAX];
     DWORD last_err[LOAD_THREADS_MAX];
     /* Private. */
     atomic_bool stop_flood;
     pthread_t threads[LOAD_THREADS_MAX], flood;
-    struct load_arg { struct load *l; int i; } args[LOAD_THREADS_MAX];
+    struct load_arg {
+        struct load *l;
+        int i;
+    } args[LOAD_THREADS_MAX];
 };
 
 static inline void load_stopped(struct load *l, int i)
@@ -100,10 +103,7 @@ static void *load_flood(void *arg)
     return NULL;
 }
 
-static inline int load_threads(const struct load *l)
-{
-    return l->receivers + l->senders;
-}
+static inline int load_threads(const struct load *l) { return l->receivers + l->senders; }
 
 /* Starts the session threads (receivers first) and the kernel's flood. */
 static inline void load_start(struct load *l)
@@ -123,8 +123,9 @@ static inline void load_start(struct load *l)
 static inline void load_join(struct load *l)
 {
     for (int i = 0; i < load_threads(l); i++)
-        join_within(l->threads[i], 10, i < l->receivers ? "a receiver seeing the fault"
-                                                         : "a sender seeing the fault");
+        join_within(l->threads[i], 10,
+                    i < l->receivers ? "a receiver seeing the fault"
+                                     : "a sender seeing the fault");
     atomic_store(&l->stop_flood, true);
     join_within(l->flood, 10, "the flood thread stopping");
 }

@@ -9,7 +9,7 @@
 #include "harness.h"
 
 _Static_assert(_Generic((WINTUN_LOGGER_CALLBACK)0,
-                        void (*)(WINTUN_LOGGER_LEVEL, DWORD64, const WCHAR *): 1, default: 0),
+                        void (*)(WINTUN_LOGGER_LEVEL, DWORD64, const WCHAR *) : 1, default : 0),
                "WINTUN_LOGGER_CALLBACK is a pointer to the logger function");
 
 struct program {

@@ -28,7 +28,8 @@ int main(void)
     WintunSetLogger(logger);
     struct timeval tv;
     gettimeofday(&tv, NULL);
-    DWORD64 expect = ((DWORD64)tv.tv_sec * 10000000ULL) + tv.tv_usec * 10ULL + 116444736000000000ULL;
+    DWORD64 expect = ((DWORD64)tv.tv_sec * 10000000ULL) + tv.tv_usec * 10ULL +
+                     116444736000000000ULL;
     SetLastError(77);
     log_msg(WINTUN_LOG_INFO, "hello %d", 5);
     CHECK_EQ(calls, 1);

@@ -20,7 +20,7 @@ int main(void)
     CHECK(!text_is_ifname("Data Center"));
     CHECK(!text_is_ifname("a/b"));
     CHECK(!text_is_ifname("abcdefghijklmnop")); /* 16 bytes */
-    CHECK(text_is_ifname("abcdefghijklmno"));  /* 15 */
+    CHECK(text_is_ifname("abcdefghijklmno"));   /* 15 */
     CHECK(!text_is_ifname("."));
     CHECK(!text_is_ifname(".."));
     CHECK(!text_is_ifname("a:b"));

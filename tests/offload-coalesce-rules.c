@@ -68,6 +68,8 @@ static size_t build_bad_csum(const struct tpkt *t, int where)
     return n;
 }
 
+/* The cases are tables: one case per line. */
+/* clang-format off */
 static void flush_first_cases(void)
 {
     struct tpkt t;
@@ -281,6 +283,7 @@ static void limits(void)
     offload_coalescer_init(&s, small, 1000);
     CHECK_EQ(offload_coalesce_add(&s, b, n, false), OFFLOAD_NOT_COALESCABLE);
 }
+/* clang-format on */
 
 /* TCP segments of @plen bytes until the coalescer says flush: how many merged. */
 static int tcp_run(int family, size_t plen)

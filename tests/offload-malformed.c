@@ -48,35 +48,35 @@ static void targeted(void)
     uint8_t p[65536];
 
     CHECK_EQ(split_copy(&h, good, n), 10);
-    for (size_t cut = 0; cut < 40; cut++)              /* truncated headers */
+    for (size_t cut = 0; cut < 40; cut++) /* truncated headers */
         CHECK_EQ(split_copy(&h, good, cut), -EINVAL);
-    CHECK_EQ(split_copy(&h, good, n - 1), -EINVAL);     /* total length > len */
+    CHECK_EQ(split_copy(&h, good, n - 1), -EINVAL); /* total length > len */
     CHECK_EQ(split_copy(&h, good, 0), -EINVAL);
     memcpy(p, good, n);
-    p[0] = 0x44;                                        /* IHL 4 */
+    p[0] = 0x44; /* IHL 4 */
     CHECK_EQ(split_copy(&h, p, n), -EINVAL);
-    p[0] = 0x4f;                                        /* IHL 15: TCP header cut */
+    p[0] = 0x4f; /* IHL 15: TCP header cut */
     CHECK_EQ(split_copy(&h, p, 60), -EINVAL);
     memcpy(p, good, n);
-    p[32] = 0x40;                                       /* TCP data offset 4 */
+    p[32] = 0x40; /* TCP data offset 4 */
     CHECK_EQ(split_copy(&h, p, n), -EINVAL);
-    p[32] = 0xf0;                                       /* data offset 60, fits */
+    p[32] = 0xf0; /* data offset 60, fits */
     CHECK_EQ(split_copy(&h, p, n), 10);
-    wr16(p + 2, 20 + 50);                               /* data offset past tot_len */
+    wr16(p + 2, 20 + 50); /* data offset past tot_len */
     CHECK_EQ(split_copy(&h, p, n), -EINVAL);
     memcpy(p, good, n);
-    wr16(p + 6, 0x2000);                                /* fragment */
+    wr16(p + 6, 0x2000); /* fragment */
     CHECK_EQ(split_copy(&h, p, n), -EINVAL);
-    h = vhdr(1, VIRTIO_NET_HDR_GSO_TCPV4, 0, 20, 16);   /* gso_size 0 */
+    h = vhdr(1, VIRTIO_NET_HDR_GSO_TCPV4, 0, 20, 16); /* gso_size 0 */
     CHECK_EQ(split_copy(&h, good, n), -EINVAL);
     h = vhdr(1, VIRTIO_NET_HDR_GSO_TCPV4, 100, 0xffff, 0xffff);
-    h.hdr_len = 0xffff;                                 /* ignored: we parse */
+    h.hdr_len = 0xffff; /* ignored: we parse */
     CHECK_EQ(split_copy(&h, good, n), 10);
-    h = vhdr(1, 0, 0, (unsigned)n, 16);                 /* csum_start past end */
+    h = vhdr(1, 0, 0, (unsigned)n, 16); /* csum_start past end */
     CHECK_EQ(split_copy(&h, good, n), -EINVAL);
     h = vhdr(1, 0, 0, 20, (unsigned)n);
     CHECK_EQ(split_copy(&h, good, n), -EINVAL);
-    h = vhdr(0, 2, 100, 20, 16);                        /* unknown GSO type */
+    h = vhdr(0, 2, 100, 20, 16); /* unknown GSO type */
     CHECK_EQ(split_copy(&h, good, n), -EINVAL);
     h = vhdr(0, VIRTIO_NET_HDR_GSO_TCPV6, 100, 20, 16); /* v6 type, v4 packet */
     CHECK_EQ(split_copy(&h, good, n), -EINVAL);
@@ -85,14 +85,14 @@ static void targeted(void)
     h = vhdr(1, VIRTIO_NET_HDR_GSO_UDP_L4, 1000, 40, 6);
     CHECK_EQ(split_copy(&h, good, n), 3);
     memcpy(p, good, n);
-    p[6] = 60;                                          /* destination options */
+    p[6] = 60; /* destination options */
     CHECK_EQ(split_copy(&h, p, n), -EINVAL);
-    wr16(p + 4, 0);                                     /* jumbogram */
+    wr16(p + 4, 0); /* jumbogram */
     p[6] = 17;
     CHECK_EQ(split_copy(&h, p, n), -EINVAL);
     CHECK_EQ(split_copy(&h, good, 47), -EINVAL);
     n = build_good(6, 17, 5000);
-    h.gso_size = htole16(1);                            /* emit stops at 4096 */
+    h.gso_size = htole16(1); /* emit stops at 4096 */
     CHECK_EQ(offload_split(&h, good, n, collect, &out, scratch, sizeof(scratch)), -1000);
     CHECK_EQ(out.n, 4096);
     outs_free(&out);
@@ -134,14 +134,14 @@ static void random_bytes(void)
             p[i] = (uint8_t)rnd();
         if (n)
             p[0] = (uint8_t)((rnd_below(2) ? 0x40 : 0x60) | (p[0] & 15));
-        struct virtio_net_hdr h = vhdr((uint8_t)rnd(), (uint8_t)rnd_below(6),
-                                       rnd_below(300), rnd_below(300), rnd_below(300));
+        struct virtio_net_hdr h = vhdr((uint8_t)rnd(), (uint8_t)rnd_below(6), rnd_below(300),
+                                       rnd_below(300), rnd_below(300));
         int r = split_copy(&h, p, n);
         CHECK(r == -EINVAL || r >= 1);
         uint8_t *copy = malloc(n ? n : 1);
         memcpy(copy, p, n);
         enum offload_add_result a = offload_coalesce_add(&c, copy, n, true);
-        CHECK_EQ(a, OFFLOAD_NOT_COALESCABLE);  /* random checksums never verify here */
+        CHECK_EQ(a, OFFLOAD_NOT_COALESCABLE); /* random checksums never verify here */
         (void)offload_packet_valid(copy, n);
         free(copy);
     }

@@ -21,22 +21,30 @@ static inline uint32_t be32(const uint8_t *p)
 {
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
-static inline void wr16(uint8_t *p, unsigned v) { p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v; }
-static inline void wr32(uint8_t *p, uint32_t v) { wr16(p, v >> 16); wr16(p + 2, v & 0xffff); }
+static inline void wr16(uint8_t *p, unsigned v)
+{
+    p[0] = (uint8_t)(v >> 8);
+    p[1] = (uint8_t)v;
+}
+static inline void wr32(uint8_t *p, uint32_t v)
+{
+    wr16(p, v >> 16);
+    wr16(p + 2, v & 0xffff);
+}
 
 struct tpkt {
-    int family;          /* 4 or 6 */
-    int proto;           /* 6 TCP, 17 UDP */
+    int family; /* 4 or 6 */
+    int proto;  /* 6 TCP, 17 UDP */
     uint8_t tos, ttl;
     bool df;
     uint16_t id;
-    uint32_t flow;       /* IPv6 flow label */
+    uint32_t flow; /* IPv6 flow label */
     uint8_t src[16], dst[16];
     uint16_t sport, dport;
     uint32_t seq, ack;
     uint8_t flags;
     uint16_t win;
-    const uint8_t *opt;  /* TCP options, length a multiple of 4 */
+    const uint8_t *opt; /* TCP options, length a multiple of 4 */
     size_t optlen;
     const uint8_t *payload;
     size_t plen;

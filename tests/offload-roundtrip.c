@@ -75,14 +75,29 @@ static void send_all(int count, bool udp)
 static void disturb(struct tpkt *t)
 {
     switch (rnd_below(40)) {
-    case 0: t->seq += 1; break;
-    case 1: t->ttl--; break;
-    case 2: t->flags |= 0x02; break;
-    case 3: t->plen = 0; break;
-    case 4: t->id += 5; break;
-    case 5: t->flags |= 0x08; break;
-    case 6: t->flags |= 0x80; break;
-    default: break;
+    case 0:
+        t->seq += 1;
+        break;
+    case 1:
+        t->ttl--;
+        break;
+    case 2:
+        t->flags |= 0x02;
+        break;
+    case 3:
+        t->plen = 0;
+        break;
+    case 4:
+        t->id += 5;
+        break;
+    case 5:
+        t->flags |= 0x08;
+        break;
+    case 6:
+        t->flags |= 0x80;
+        break;
+    default:
+        break;
     }
 }
 
@@ -123,7 +138,7 @@ static void one_stream(int iter)
         seq += (uint32_t)t.plen;
         in_len[i] = tpkt_build(&t, in[i]);
         if (noisy && rnd_below(50) == 0)
-            in[i][in_len[i] - 1] ^= 0x40;   /* broken L4 checksum */
+            in[i][in_len[i] - 1] ^= 0x40; /* broken L4 checksum */
     }
     send_all(count, proto == 17);
     CHECK_EQ(out.n, count);
@@ -133,8 +148,8 @@ static void one_stream(int iter)
             inet_ip4_set_csum(in[i]);
         }
         if (out.len[i] != in_len[i] || memcmp(out.buf[i], in[i], in_len[i]) != 0) {
-            FAILF("iteration %d (IPv%d, proto %d, mss %zu): packet %d of %d differs", iter,
-                  family, proto, mss, i, count);
+            FAILF("iteration %d (IPv%d, proto %d, mss %zu): packet %d of %d differs", iter, family,
+                  proto, mss, i, count);
             break;
         }
     }

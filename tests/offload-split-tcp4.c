@@ -32,17 +32,17 @@ static void check_segments(const uint8_t *super, size_t hl, size_t payload, size
         CHECK_EQ(p[9], 6);
         CHECK(memcmp(p + 12, super + 12, 8) == 0);
         CHECK(inet_ip4_ok(p));
-        CHECK(memcmp(p + 20, super + 20, 4) == 0);               /* ports */
+        CHECK(memcmp(p + 20, super + 20, 4) == 0); /* ports */
         CHECK_EQ(be32(p + 24), seq0 + (uint32_t)(i * mss));
-        CHECK(memcmp(p + 28, super + 28, 5) == 0);               /* ack, data offset */
+        CHECK(memcmp(p + 28, super + 28, 5) == 0); /* ack, data offset */
         uint8_t want = flags;
         if (!last)
             want &= (uint8_t)~0x09;
         if (i > 0)
             want &= (uint8_t)~0x80;
         CHECK_EQ(p[33], want);
-        CHECK(memcmp(p + 34, super + 34, 2) == 0);               /* window */
-        CHECK(memcmp(p + 38, super + 38, hl - 38) == 0);         /* urg, options */
+        CHECK(memcmp(p + 34, super + 34, 2) == 0);       /* window */
+        CHECK(memcmp(p + 38, super + 38, hl - 38) == 0); /* urg, options */
         CHECK(memcmp(p + hl, super + hl + i * mss, seg) == 0);
         CHECK(inet_l4_ok(p, out.len[i], 6));
         /* The exact value, not only a verifying one. */
@@ -88,10 +88,10 @@ static void run(uint16_t id, uint8_t flags, size_t payload, size_t mss, uint8_t 
 
 int main(void)
 {
-    run(0x1234, 0x10 | 0x08 | 0x01 | 0x80, 3 * 1000 + 500, 1000, 0);   /* ACK PSH FIN CWR */
-    run(0xfffe, 0x10 | 0x08, 4 * 1448, 1448, 0);                      /* ID wraps, exact */
+    run(0x1234, 0x10 | 0x08 | 0x01 | 0x80, 3 * 1000 + 500, 1000, 0);      /* ACK PSH FIN CWR */
+    run(0xfffe, 0x10 | 0x08, 4 * 1448, 1448, 0);                          /* ID wraps, exact */
     run(7, 0x10 | 0x80 | 0x40, 2 * 536 + 1, 536, VIRTIO_NET_HDR_GSO_ECN); /* ECN bit */
-    run(9, 0x10, 65535 - 52, 16, 0);                                  /* 4093 segments */
-    run(9, 0x10, 100, 1448, 0);                                        /* one segment */
+    run(9, 0x10, 65535 - 52, 16, 0);                                      /* 4093 segments */
+    run(9, 0x10, 100, 1448, 0);                                           /* one segment */
     return test_done();
 }

@@ -48,9 +48,9 @@ static void check(size_t hl, size_t payload, size_t mss, uint8_t flags)
         if (i > 0)
             want &= (uint8_t)~0x80;
         CHECK_EQ(out.len[i], hl + seg);
-        CHECK(memcmp(p, pkt, 4) == 0);                   /* version, class, flow */
+        CHECK(memcmp(p, pkt, 4) == 0); /* version, class, flow */
         CHECK_EQ(be16(p + 4), hl - 40 + seg);
-        CHECK(memcmp(p + 6, pkt + 6, 34) == 0);          /* next, hops, addresses */
+        CHECK(memcmp(p + 6, pkt + 6, 34) == 0); /* next, hops, addresses */
         CHECK(memcmp(p + 40, pkt + 40, 4) == 0);
         CHECK_EQ(be32(p + 44), be32(pkt + 44) + (uint32_t)(i * mss));
         CHECK(memcmp(p + 48, pkt + 48, 5) == 0);
@@ -65,8 +65,8 @@ static void check(size_t hl, size_t payload, size_t mss, uint8_t flags)
 static void run(uint8_t flags, size_t payload, size_t mss, const uint8_t *opt, size_t optlen)
 {
     size_t n = build(flags, payload, opt, optlen);
-    struct virtio_net_hdr h = vhdr(VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_GSO_TCPV6, mss,
-                                   40, 16);
+    struct virtio_net_hdr h = vhdr(VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_GSO_TCPV6, mss, 40,
+                                   16);
     int r = offload_split(&h, pkt, n, collect, &out, scratch, sizeof(scratch));
 
     CHECK_EQ(r, (int)((payload + mss - 1) / mss));
@@ -78,8 +78,8 @@ static void refused(void)
 {
     static const uint8_t sack[8] = {1, 1, 4, 2, 1, 1, 1, 0};
     size_t n = build(0x10, 3000, sack, sizeof(sack));
-    struct virtio_net_hdr h = vhdr(VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_GSO_TCPV4, 1000,
-                                   40, 16);
+    struct virtio_net_hdr h = vhdr(VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_GSO_TCPV4, 1000, 40,
+                                   16);
 
     CHECK_EQ(offload_split(&h, pkt, n, collect, &out, scratch, sizeof(scratch)), -EINVAL);
     /* Hop-by-hop header (next header 0) in front of TCP. */

@@ -14,22 +14,22 @@ int main(void)
     p[0] = 0x45;
     wr16(p + 2, 20);
     CHECK(offload_packet_valid(p, 20));
-    CHECK(offload_packet_valid(p, 40));         /* padding after the packet */
+    CHECK(offload_packet_valid(p, 40)); /* padding after the packet */
     CHECK(!offload_packet_valid(p, 19));
     CHECK(!offload_packet_valid(NULL, 0));
     wr16(p + 2, 21);
-    CHECK(!offload_packet_valid(p, 20));        /* total length past the end */
+    CHECK(!offload_packet_valid(p, 20)); /* total length past the end */
     wr16(p + 2, 19);
-    CHECK(!offload_packet_valid(p, 20));        /* total length inside the header */
+    CHECK(!offload_packet_valid(p, 20)); /* total length inside the header */
     p[0] = 0x44;
     wr16(p + 2, 20);
-    CHECK(!offload_packet_valid(p, 20));        /* IHL < 5 */
+    CHECK(!offload_packet_valid(p, 20)); /* IHL < 5 */
     p[0] = 0x4f;
     wr16(p + 2, 60);
-    CHECK(offload_packet_valid(p, 60));         /* 60 bytes of header */
+    CHECK(offload_packet_valid(p, 60)); /* 60 bytes of header */
     CHECK(!offload_packet_valid(p, 59));
     wr16(p + 2, 40);
-    CHECK(!offload_packet_valid(p, 60));        /* header longer than the packet */
+    CHECK(!offload_packet_valid(p, 60)); /* header longer than the packet */
 
     memset(p, 0, sizeof(p));
     p[0] = 0x60;

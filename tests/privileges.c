@@ -54,12 +54,12 @@ static bool log_says(const char *what)
 }
 
 /* Denied, with a log line that names the missing capability. */
-#define CHECK_DENIED(expr, says)                                                               \
-    do {                                                                                       \
-        log_says("");                                                                          \
-        CHECK_ERR(expr, ERROR_ACCESS_DENIED);                                                  \
-        if (!strstr(logbuf, says))                                                             \
-            FAILF("%s: the log does not say \"%s\": %s", #expr, says, logbuf);                 \
+#define CHECK_DENIED(expr, says)                                                                  \
+    do {                                                                                          \
+        log_says("");                                                                             \
+        CHECK_ERR(expr, ERROR_ACCESS_DENIED);                                                     \
+        if (!strstr(logbuf, says))                                                                \
+            FAILF("%s: the log does not say \"%s\": %s", #expr, says, logbuf);                    \
     } while (0)
 
 static void drop_to(uid_t uid, gid_t gid)

@@ -37,10 +37,7 @@ static bool needs_final_fold(uint64_t x)
     return x > 0xffff && (x & 0xffff) + (x >> 16) > 0xffff;
 }
 
-static uint64_t words(const uint8_t *p, size_t n)
-{
-    return inet_sum(0, p, n);
-}
+static uint64_t words(const uint8_t *p, size_t n) { return inet_sum(0, p, n); }
 
 /*
  * Payload @pay of LEN bytes for a datagram src:sport -> dst:dport: 0xff but
@@ -106,9 +103,10 @@ static void send_side(WINTUN_SESSION_HANDLE s, int out_fd)
         sent[i][8]--;
         inet_ip4_set_csum(sent[i]);
         if ((size_t)r != len || memcmp(got, sent[i], len) != 0)
-            FAILF("sent datagram %d: %zd bytes, UDP checksum 0x%04x (sent 0x%04x), payload %s",
-                  i, r, be16(got + 26), be16(sent[i] + 26),
-                  r == (ssize_t)len && !memcmp(got + 28, sent[i] + 28, LEN) ? "intact" : "changed");
+            FAILF("sent datagram %d: %zd bytes, UDP checksum 0x%04x (sent 0x%04x), payload %s", i,
+                  r, be16(got + 26), be16(sent[i] + 26),
+                  r == (ssize_t)len && !memcmp(got + 28, sent[i] + 28, LEN) ? "intact"
+                                                                            : "changed");
         i++;
     }
     CHECK_EQ(i, COUNT);

@@ -6,8 +6,8 @@
  * With DF set and every IPv4 ID the same, the session merges them and the
  * kernel numbers the IDs from the first one's upwards, with valid header
  * checksums; everything else arrives as sent. Without DF they are not merged
- * and keep their IDs. UDP datagrams, and TCP segments of one stream. This is the one field in which lintun's sends differ from the
- * program's packets (wintun.h, WintunSendPacket(3)).
+ * and keep their IDs. UDP datagrams, and TCP segments of one stream. This is the one field in
+ * which lintun's sends differ from the program's packets (wintun.h, WintunSendPacket(3)).
  */
 #include "net.h"
 #include "offload-pkt.h"

@@ -107,7 +107,8 @@ static int child(bool refused)
         CHECK_EQ(said_batched, 0);
     } else {
         CHECK_EQ(said_plain + said_batched, 1);
-        printf("without the filter: %s\n", said_batched ? "io_uring" : "write() (no io_uring here)");
+        printf("without the filter: %s\n",
+               said_batched ? "io_uring" : "write() (no io_uring here)");
     }
     return test_done();
 }

@@ -145,8 +145,9 @@ static void run(WINTUN_ADAPTER_HANDLE a, DWORD flags, const char *what)
     LINTUN_SESSION_STATS st;
     REQUIRE(LintunGetSessionStats(s, &st));
     printf("%s: sent %d, arrived %llu in order, socket drops %lld; %llu kernel writes, "
-           "%lld write system calls\n", what, THREADS * PER_THREAD,
-           (unsigned long long)d.got, drops, (unsigned long long)st.TxWrites, syscw);
+           "%lld write system calls\n",
+           what, THREADS * PER_THREAD, (unsigned long long)d.got, drops,
+           (unsigned long long)st.TxWrites, syscw);
     CHECK_EQ(d.out_of_order, 0);
     CHECK_EQ(st.TxPackets, THREADS * PER_THREAD);
     CHECK_EQ(st.TxDroppedKernel + st.TxDroppedInvalid, 0);

@@ -194,7 +194,8 @@ static void settles(int *next)
         empty += got == before;
     }
     printf("poll() only: readable %d times in 200 ms, %d of them with nothing to receive "
-           "(%d packets)\n", readable, empty, got);
+           "(%d packets)\n",
+           readable, empty, got);
     CHECK_EQ(got, 1); /* the one that waited for room */
     if (empty > 1)
         FAILF("the read-wait descriptor stayed readable with nothing to receive (%d times)",

@@ -13,9 +13,9 @@
 #include "offload-pkt.h"
 #include "fixture.h"
 
-#define BIG 1428u   /* IP bytes of the filling packets: slot 1432 */
-#define COUNT 91u   /* (0x20000 - 4) / 1432, leaving 756 bytes */
-#define EXACT 752u  /* slot 756 */
+#define BIG 1428u  /* IP bytes of the filling packets: slot 1432 */
+#define COUNT 91u  /* (0x20000 - 4) / 1432, leaving 756 bytes */
+#define EXACT 752u /* slot 756 */
 
 static WINTUN_SESSION_HANDLE sess;
 

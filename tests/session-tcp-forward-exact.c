@@ -160,9 +160,10 @@ static void run(DWORD flags, bool udp_first, int ns_a, int ns_b, WINTUN_ADAPTER_
     CHECK_EQ(mismatch_at, -1);
     LINTUN_SESSION_STATS a, b;
     REQUIRE(LintunGetSessionStats(sa, &a) && LintunGetSessionStats(sb, &b));
-    printf("flags %u: a read %llu super-packets in %llu reads; b wrote %llu packets in %llu writes\n",
-           flags, (unsigned long long)a.RxSuperPackets, (unsigned long long)a.RxReads,
-           (unsigned long long)b.TxPackets, (unsigned long long)b.TxWrites);
+    printf(
+        "flags %u: a read %llu super-packets in %llu reads; b wrote %llu packets in %llu writes\n",
+        flags, (unsigned long long)a.RxSuperPackets, (unsigned long long)a.RxReads,
+        (unsigned long long)b.TxPackets, (unsigned long long)b.TxWrites);
     if (udp_first) {
         CHECK_EQ(atomic_load(&offload_on), 1);
         CHECK(a.RxSuperPackets > before.RxSuperPackets); /* TSO came back */
@@ -184,7 +185,8 @@ static WINTUN_ADAPTER_HANDLE adapter_here(const WCHAR *name, const char *ifname,
 {
     WINTUN_ADAPTER_HANDLE h = WintunCreateAdapter(name, L"Test", NULL);
     REQUIRE(h);
-    REQUIRE(sh("ip addr add %s dev %s && ip route add %s dev %s", addr, ifname, peer, ifname) == 0);
+    REQUIRE(sh("ip addr add %s dev %s && ip route add %s dev %s", addr, ifname, peer, ifname) ==
+            0);
     return h;
 }
 

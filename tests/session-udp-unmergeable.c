@@ -93,7 +93,8 @@ int main(void)
     /* Bytes as the program sent them, merged or not: 20 + 8 header bytes each. */
     CHECK_EQ(st3.TxBytes, (DWORD64)(FIXED + TURNS + AGAIN) * (28 + LEN));
     printf("ID 0: %d datagrams in %llu writes; two flows: %d in %llu writes; one flow "
-           "again: %d in %llu writes\n", FIXED, (unsigned long long)st1.TxWrites, TURNS,
+           "again: %d in %llu writes\n",
+           FIXED, (unsigned long long)st1.TxWrites, TURNS,
            (unsigned long long)(st2.TxWrites - st1.TxWrites), AGAIN,
            (unsigned long long)(st3.TxWrites - st2.TxWrites));
     close(sock);

@@ -36,7 +36,10 @@ static pthread_mutex_t seen_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t alloc_lock = PTHREAD_MUTEX_INITIALIZER;
 static uint32_t alloc_seq;
 
-static size_t plen_of(uint32_t id, uint32_t seq) { return 12 + (size_t)((seq * 31 + id * 7) % 1200); }
+static size_t plen_of(uint32_t id, uint32_t seq)
+{
+    return 12 + (size_t)((seq * 31 + id * 7) % 1200);
+}
 
 static void fill(uint8_t *p, size_t n, uint32_t id, uint32_t seq)
 {
@@ -297,8 +300,8 @@ int main(void)
            "%llu\n",
            (unsigned long long)tx_sent, (unsigned long long)sink_ok,
            (unsigned long long)tx_overflow, (unsigned long long)st.TxRingFull,
-           (unsigned long long)st.TxDroppedKernel, (unsigned long long)st.TxDroppedInvalid,
-           rcverr, (unsigned long long)sink_bad, (unsigned long long)sink_reorder);
+           (unsigned long long)st.TxDroppedKernel, (unsigned long long)st.TxDroppedInvalid, rcverr,
+           (unsigned long long)sink_bad, (unsigned long long)sink_reorder);
     CHECK(ksent > 1000 && tx_sent > 1000);
     CHECK_EQ(rx_bad, 0);
     CHECK_EQ(rx_reorder, 0);

@@ -15,25 +15,27 @@ static void WINAPI count_logs(WINTUN_LOGGER_LEVEL level, DWORD64 ts, const WCHAR
     log_lines++;
 }
 
-static const GUID sample = { 0xdeadbabe, 0xcafe, 0xbeef,
-                             { 0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef } };
+static const GUID sample = {
+    0xdeadbabe, 0xcafe, 0xbeef, {0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef}};
 #define SAMPLE_TEXT "{DEADBABE-CAFE-BEEF-0123-456789ABCDEF}"
 
 static void guids(void)
 {
-    static const char *good[] = { SAMPLE_TEXT, "deadbabe-cafe-beef-0123-456789abcdef",
-                                  "{deadBABE-cafe-BEEF-0123-456789abcDEF}" };
-    static const char *bad[] = { "", "{}", "{DEADBABE-CAFE-BEEF-0123-456789ABCDEF",
-                                 "DEADBABE-CAFE-BEEF-0123-456789ABCDEF}",
-                                 " {DEADBABE-CAFE-BEEF-0123-456789ABCDEF}",
-                                 "{DEADBABE-CAFE-BEEF-0123-456789ABCDEF} ",
-                                 "{DEADBABE-CAFE-BEEF-0123-456789ABCDE}",
-                                 "{DEADBABE-CAFE-BEEF-0123-456789ABCDEF0}",
-                                 "{DEADBABECAFE-BEEF-0123-456789ABCDEF}",
-                                 "{DEADBABE-CAFE-BEEF-0123-456789ABCDEG}",
-                                 "{0xADBABE-CAFE-BEEF-0123-456789ABCDEF}",
-                                 "{+EADBABE-CAFE-BEEF-0123-456789ABCDEF}",
-                                 "deadbabecafebeef0123456789abcdef" };
+    static const char *good[] = {SAMPLE_TEXT, "deadbabe-cafe-beef-0123-456789abcdef",
+                                 "{deadBABE-cafe-BEEF-0123-456789abcDEF}"};
+    static const char *bad[] = {"",
+                                "{}",
+                                "{DEADBABE-CAFE-BEEF-0123-456789ABCDEF",
+                                "DEADBABE-CAFE-BEEF-0123-456789ABCDEF}",
+                                " {DEADBABE-CAFE-BEEF-0123-456789ABCDEF}",
+                                "{DEADBABE-CAFE-BEEF-0123-456789ABCDEF} ",
+                                "{DEADBABE-CAFE-BEEF-0123-456789ABCDE}",
+                                "{DEADBABE-CAFE-BEEF-0123-456789ABCDEF0}",
+                                "{DEADBABECAFE-BEEF-0123-456789ABCDEF}",
+                                "{DEADBABE-CAFE-BEEF-0123-456789ABCDEG}",
+                                "{0xADBABE-CAFE-BEEF-0123-456789ABCDEF}",
+                                "{+EADBABE-CAFE-BEEF-0123-456789ABCDEF}",
+                                "deadbabecafebeef0123456789abcdef"};
     char text[LINTUN_GUID_STRING_SIZE + 1];
     GUID g;
 
@@ -66,12 +68,19 @@ static void guids(void)
 static void utf8(void)
 {
     /* A, e-acute, the euro sign, a hot beverage, U+10FFFF: 1 to 4 bytes each. */
-    static const WCHAR wide[] = { 'A', 0xe9, 0x20ac, 0x2615, 0x10ffff, 0 };
+    static const WCHAR wide[] = {'A', 0xe9, 0x20ac, 0x2615, 0x10ffff, 0};
     static const char bytes[] = "A\xc3\xa9\xe2\x82\xac\xe2\x98\x95\xf4\x8f\xbf\xbf";
-    static const char *bad[] = { "\x80", "a\xc3", "\xc3(", "\xc0\x80", "\xe0\x80\x80",
-                                 "\xf0\x80\x80\x80", "\xed\xa0\x80", "\xf4\x90\x80\x80",
-                                 "\xf8\x88\x80\x80\x80", "\xff" };
-    static const WCHAR bad_wide[][2] = { { 0xd800, 0 }, { 0xdfff, 0 }, { 0x110000, 0 } };
+    static const char *bad[] = {"\x80",
+                                "a\xc3",
+                                "\xc3(",
+                                "\xc0\x80",
+                                "\xe0\x80\x80",
+                                "\xf0\x80\x80\x80",
+                                "\xed\xa0\x80",
+                                "\xf4\x90\x80\x80",
+                                "\xf8\x88\x80\x80\x80",
+                                "\xff"};
+    static const WCHAR bad_wide[][2] = {{0xd800, 0}, {0xdfff, 0}, {0x110000, 0}};
     char out[sizeof(bytes)];
     WCHAR back[6];
 

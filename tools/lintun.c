@@ -22,14 +22,13 @@
 
 #define EXIT_USAGE 2
 
-static const char usage_text[] =
-    "usage: lintun list [--json]\n"
-    "       lintun show NAME [--json]\n"
-    "       lintun addr add|del NAME ADDRESS[/PREFIX]\n"
-    "       lintun route add|del NAME DESTINATION/PREFIX [metric N]\n"
-    "       lintun mtu NAME MTU\n"
-    "       lintun up|down NAME\n"
-    "       lintun --help | --version\n";
+static const char usage_text[] = "usage: lintun list [--json]\n"
+                                 "       lintun show NAME [--json]\n"
+                                 "       lintun addr add|del NAME ADDRESS[/PREFIX]\n"
+                                 "       lintun route add|del NAME DESTINATION/PREFIX [metric N]\n"
+                                 "       lintun mtu NAME MTU\n"
+                                 "       lintun up|down NAME\n"
+                                 "       lintun --help | --version\n";
 
 static const char help_text[] =
     "\n"
@@ -224,16 +223,14 @@ static void list_json(const struct table *t)
 
 static void list_text(const struct table *t)
 {
-    static const char *heads[] = { "NAME", "INTERFACE", "TYPE", "GUID", "LUID", "INDEX",
-                                   "STATE" };
+    static const char *heads[] = {"NAME", "INTERFACE", "TYPE", "GUID", "LUID", "INDEX", "STATE"};
     int w[7];
 
     for (int c = 0; c < 7; c++)
         w[c] = text_width(heads[c]);
     for (size_t i = 0; i < t->n; i++) {
         const struct row *r = &t->rows[i];
-        const char *cells[] = { r->name, r->ifname, r->type, r->guid, r->luid, r->index,
-                                r->state };
+        const char *cells[] = {r->name, r->ifname, r->type, r->guid, r->luid, r->index, r->state};
 
         for (int c = 0; c < 7; c++)
             if (text_width(cells[c]) > w[c])
@@ -245,7 +242,7 @@ static void list_text(const struct table *t)
     printf("%s\n", heads[6]);
     for (size_t i = 0; i < t->n; i++) {
         const struct row *r = &t->rows[i];
-        const char *cells[] = { r->name, r->ifname, r->type, r->guid, r->luid, r->index };
+        const char *cells[] = {r->name, r->ifname, r->type, r->guid, r->luid, r->index};
 
         for (int c = 0; c < 6; c++)
             print_padded(cells[c], w[c] + 2);
@@ -255,7 +252,7 @@ static void list_text(const struct table *t)
 
 static int cmd_list(bool json)
 {
-    struct table t = { NULL, 0, 0 };
+    struct table t = {NULL, 0, 0};
 
     if (!LintunEnumAdapters(add_row, (LPARAM)&t)) {
         free(t.rows);
@@ -345,8 +342,7 @@ static BOOL get_routes(WINTUN_ADAPTER_HANDLE a, struct details *d)
 static BOOL get_details(WINTUN_ADAPTER_HANDLE a, struct details *d)
 {
     return LintunGetAdapterInfo(a, &d->info) && LintunGetMtu(a, &d->mtu) &&
-           LintunGetLinkState(a, &d->up, &d->running) && get_addresses(a, d) &&
-           get_routes(a, d);
+           LintunGetLinkState(a, &d->up, &d->running) && get_addresses(a, d) && get_routes(a, d);
 }
 
 static void format_ip(const LINTUN_IP_ADDRESS *ip, char out[64])
@@ -370,8 +366,8 @@ static void show_json(const struct details *d, const char *name, const char *typ
            "  \"creator_pid\": %u,\n  \"state\": \"%s\",\n  \"up\": %s,\n  \"running\": %s,\n"
            "  \"mtu\": %u,\n  \"addresses\": [",
            guid, (unsigned long long)d->info.Luid.Value, d->info.IfIndex, d->info.CreatorPid,
-           state_text(d->up, d->running), d->up ? "true" : "false",
-           d->running ? "true" : "false", d->mtu);
+           state_text(d->up, d->running), d->up ? "true" : "false", d->running ? "true" : "false",
+           d->mtu);
     for (DWORD i = 0; i < d->n_addrs; i++) {
         format_ip(&d->addrs[i], ip);
         printf("%s\"%s\"", i ? ", " : "", ip);
@@ -414,7 +410,7 @@ static void show_text(const struct details *d, const char *name, const char *typ
 
 static int cmd_show(const char *name, bool json)
 {
-    struct details d = { .n_addrs = 0 };
+    struct details d = {.n_addrs = 0};
     char full[MAX_ADAPTER_NAME * 4], type[MAX_ADAPTER_NAME * 4], guid[LINTUN_GUID_STRING_SIZE];
     WINTUN_ADAPTER_HANDLE a = open_adapter(name);
     int rc = 0;
@@ -476,7 +472,7 @@ static int cmd_addr(bool add, const char *name, const char *text)
 
 static int cmd_route(bool add, const char *name, const char *dst, const char *metric)
 {
-    LINTUN_ROUTE r = { .Metric = 0 };
+    LINTUN_ROUTE r = {.Metric = 0};
     WINTUN_ADAPTER_HANDLE a;
     BOOL ok;
 

@@ -94,19 +94,19 @@ PyObject *wt_log_callback(struct wt_sink *sink);
 
 typedef struct {
     PyObject_HEAD
-    PyObject *module;        /* the module whose state this device uses */
+    PyObject *module; /* the module whose state this device uses */
     wt_state *st;
     WINTUN_ADAPTER_HANDLE adapter;
     WINTUN_SESSION_HANDLE session;
-    HANDLE event;            /* the session's read-wait event */
-    int event_fd;            /* LintunGetReadWaitFd(session) */
-    DWORD capacity;          /* used by the next up() */
-    BYTE *held;              /* a received packet read_into could not take */
+    HANDLE event;   /* the session's read-wait event */
+    int event_fd;   /* LintunGetReadWaitFd(session) */
+    DWORD capacity; /* used by the next up() */
+    BYTE *held;     /* a received packet read_into could not take */
     DWORD held_size;
-    int wake_fd;             /* eventfd: down() wakes waiters with it */
-    pthread_mutex_t mu;      /* guards users */
+    int wake_fd;        /* eventfd: down() wakes waiters with it */
+    pthread_mutex_t mu; /* guards users */
     pthread_cond_t cond;
-    int users;               /* threads in wait_read_event without the GIL */
+    int users; /* threads in wait_read_event without the GIL */
 } Device;
 
 /* The Device type, for this module. */

@@ -78,9 +78,9 @@ static PyObject *Device_stats(Device *self, PyObject *unused)
     wt_begin_call();
     if (!LintunGetSessionStats(self->session, &st))
         return wt_raise_last(self->st);
-    return Py_BuildValue("(KKKKKKKKKKKK)", st.RxPackets, st.RxBytes, st.RxReads,
-                         st.RxSuperPackets, st.RxDropped, st.TxPackets, st.TxBytes, st.TxWrites,
-                         st.TxCoalesced, st.TxDroppedInvalid, st.TxDroppedKernel, st.TxRingFull);
+    return Py_BuildValue("(KKKKKKKKKKKK)", st.RxPackets, st.RxBytes, st.RxReads, st.RxSuperPackets,
+                         st.RxDropped, st.TxPackets, st.TxBytes, st.TxWrites, st.TxCoalesced,
+                         st.TxDroppedInvalid, st.TxDroppedKernel, st.TxRingFull);
 }
 
 static PyObject *Device_link_state(Device *self, PyObject *unused)

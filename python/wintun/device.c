@@ -58,8 +58,8 @@ int wt_capacity_valid(unsigned long long c)
 PyObject *wt_capacity_error(wt_state *st, unsigned long long c)
 {
     char what[160];
-    snprintf(what, sizeof(what), "ring capacity 0x%llx is not a power of two from 0x%x to 0x%x",
-             c, WINTUN_MIN_RING_CAPACITY, WINTUN_MAX_RING_CAPACITY);
+    snprintf(what, sizeof(what), "ring capacity 0x%llx is not a power of two from 0x%x to 0x%x", c,
+             WINTUN_MIN_RING_CAPACITY, WINTUN_MAX_RING_CAPACITY);
     return wt_raise(st, ERROR_INVALID_PARAMETER, what);
 }
 
@@ -311,7 +311,8 @@ static PyObject *Device_read_into(Device *self, PyObject *buffer)
         char what[160];
         snprintf(what, sizeof(what),
                  "a packet of %u bytes does not fit in a buffer of %zd bytes; it is kept for "
-                 "the next read", (unsigned)n, view.len);
+                 "the next read",
+                 (unsigned)n, view.len);
         PyBuffer_Release(&view);
         return wt_raise(self->st, ERROR_MORE_DATA, what);
     }

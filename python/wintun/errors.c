@@ -144,7 +144,8 @@ static PyObject *error_reduce(PyObject *module, PyObject *self)
 {
     PyObject *winerror = PyObject_GetAttrString(self, "winerror");
     PyObject *text = winerror ? PyObject_GetAttrString(self, "strerror") : NULL;
-    PyObject *r = text ? Py_BuildValue("(O(OO))", (PyObject *)Py_TYPE(self), winerror, text) : NULL;
+    PyObject *r = text ? Py_BuildValue("(O(OO))", (PyObject *)Py_TYPE(self), winerror, text)
+                       : NULL;
     Py_XDECREF(winerror);
     Py_XDECREF(text);
     return r;
@@ -194,8 +195,8 @@ int wt_errors_init(PyObject *module, wt_state *st)
     Py_DECREF(dict);
     if (!st->error_type)
         return -1;
-    st->ring_full_type =
-        PyErr_NewExceptionWithDoc("wintun.RingFull", ring_full_doc, st->error_type, NULL);
+    st->ring_full_type = PyErr_NewExceptionWithDoc("wintun.RingFull", ring_full_doc,
+                                                   st->error_type, NULL);
     if (!st->ring_full_type)
         return -1;
     if (PyModule_AddObjectRef(module, "Error", st->error_type) < 0 ||

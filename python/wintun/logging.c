@@ -56,8 +56,8 @@ struct wt_sink {
 
 static pthread_mutex_t log_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t log_cond = PTHREAD_COND_INITIALIZER;
-static struct wt_sink *sinks;   /* under log_mu */
-static bool thread_started;     /* under log_mu */
+static struct wt_sink *sinks; /* under log_mu */
+static bool thread_started;   /* under log_mu */
 
 static void *delivery_main(void *arg);
 

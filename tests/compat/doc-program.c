@@ -17,12 +17,12 @@
 #include <wintun.h>
 
 static int failures;
-#define EXPECT(c)                                                                              \
-    do {                                                                                       \
-        if (!(c)) {                                                                            \
-            fprintf(stderr, "line %d: %s (last error %u)\n", __LINE__, #c, GetLastError());   \
-            failures++;                                                                        \
-        }                                                                                      \
+#define EXPECT(c)                                                                                 \
+    do {                                                                                          \
+        if (!(c)) {                                                                               \
+            fprintf(stderr, "line %d: %s (last error %u)\n", __LINE__, #c, GetLastError());       \
+            failures++;                                                                           \
+        }                                                                                         \
     } while (0)
 
 static const GUID SomeFixedGUID1 = {0xdeadbabe, 0xcafe, 0xbeef, {1, 2, 3, 4, 5, 6, 7, 8}};
@@ -95,7 +95,8 @@ static void adapters(WINTUN_ADAPTER_HANDLE *Adapter2)
 {
     WINTUN_ADAPTER_HANDLE Adapter1 = WintunCreateAdapter(L"OfficeNet", L"Wintun", &SomeFixedGUID1);
     *Adapter2 = WintunCreateAdapter(L"HomeNet", L"Wintun", NULL);
-    WINTUN_ADAPTER_HANDLE Adapter3 = WintunCreateAdapter(L"Data Center", L"Wintun", &SomeFixedGUID3);
+    WINTUN_ADAPTER_HANDLE Adapter3 = WintunCreateAdapter(L"Data Center", L"Wintun",
+                                                         &SomeFixedGUID3);
     EXPECT(Adapter1 && *Adapter2 && Adapter3);
     EXPECT(system("ip link show OfficeNet >/dev/null") == 0);
     WINTUN_ADAPTER_HANDLE Opened = WintunOpenAdapter(L"data center");

@@ -52,7 +52,7 @@ DWORD fail_errno(DWORD code, int err, const char *fmt, ...)
 struct nl_sock *nl_open(void);
 struct nl_sock *nl_open(void)
 {
-    static struct nl_sock sock = { .fd = -1 };
+    static struct nl_sock sock = {.fd = -1};
     own_calls++;
     return &sock;
 }
@@ -120,8 +120,8 @@ static void expect(int ok, const char *what)
 
 static void with_adapter(void)
 {
-    static const GUID guid = { 0xdeadbabe, 0xcafe, 0xbeef,
-                               { 0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef } };
+    static const GUID guid = {
+        0xdeadbabe, 0xcafe, 0xbeef, {0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef}};
     WINTUN_ADAPTER_HANDLE a = WintunCreateAdapter(L"static0", L"Static", &guid);
     WINTUN_SESSION_HANDLE s;
     NET_LUID luid;
