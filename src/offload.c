@@ -75,6 +75,29 @@ static void put32(uint8_t *p, uint32_t v)
 }
 
 /*
+ * The native-order sum of @len bytes (even) as 16-bit words, unfolded: 32-bit
+ * loads added into a 64-bit accumulator. Headers are summed with it inline,
+ * without offload_csum_add's set-up, and folded once (hdr_fold); it also
+ * sums what is left after offload_csum_add's vector rounds.
+ */
+static inline uint64_t words_sum(const uint8_t *p, size_t len)
+{
+    uint64_t acc = 0;
+    uint32_t w;
+    uint16_t h;
+
+    for (; len >= 4; p += 4, len -= 4) {
+        memcpy(&w, p, 4);
+        acc += w;
+    }
+    if (len >= 2) {
+        memcpy(&h, p, 2);
+        acc += h;
+    }
+    return acc;
+}
+
+/*
  * The ones' complement sum is independent of byte order (RFC 1071, 2.B): the
  * data is summed as native 16-bit words and the folded result swapped once.
  * The data is taken to start on a 16-bit word boundary of the summed region;
@@ -96,7 +119,6 @@ static inline __attribute__((always_inline)) uint32_t
 csum_run(uint32_t sum, uint8_t *dst, const uint8_t *p, size_t len, bool copy)
 {
     uint64_t acc = 0;
-    uint32_t w;
 
     while (len >= 32) {
         csum_vec lo = {0}, hi = {0};
@@ -121,18 +143,9 @@ csum_run(uint32_t sum, uint8_t *dst, const uint8_t *p, size_t len, bool copy)
     }
     if (copy)
         memcpy(dst, p, len);
-    for (; len >= 4; p += 4, len -= 4) {
-        memcpy(&w, p, 4);
-        acc += (w & 0xffff) + (w >> 16);
-    }
-    if (len >= 2) {
-        uint16_t h;
-        memcpy(&h, p, 2);
-        acc += h;
-        p += 2;
-        len -= 2;
-    }
-    if (len) {
+    acc += words_sum(p, len & ~(size_t)1);
+    p += len & ~(size_t)1;
+    if (len & 1) {
         uint16_t h = 0;
         memcpy(&h, p, 1); /* the byte at the lower address, the rest zero */
         acc += h;
@@ -233,29 +246,6 @@ static int parse_l4(const uint8_t *pkt, struct pkt_info *pi)
     return 0;
 }
 
-/*
- * Headers are summed inline, without offload_csum_add's set-up: their
- * 16-bit words are added in native byte order as 32-bit loads into a 64-bit
- * accumulator (@len even, at most a few hundred bytes), and the total is
- * folded and put in network order once, by hdr_fold().
- */
-static inline uint64_t hdr_sum(const uint8_t *p, size_t len)
-{
-    uint64_t acc = 0;
-    uint32_t w;
-    uint16_t h;
-
-    for (; len >= 4; p += 4, len -= 4) {
-        memcpy(&w, p, 4);
-        acc += w;
-    }
-    if (len >= 2) {
-        memcpy(&h, p, 2);
-        acc += h;
-    }
-    return acc;
-}
-
 /* A number (protocol, length) as a 16-bit word of a native sum. */
 static inline uint64_t hdr_word(uint32_t v) { return htobe16((uint16_t)v); }
 
@@ -272,14 +262,14 @@ static inline uint16_t hdr_fold(uint64_t acc)
 /* Native sum of the TCP/UDP pseudo-header (addresses, protocol, L4 length). */
 static inline uint64_t pseudo_sum(const uint8_t *ip, uint8_t family, uint8_t proto, size_t l4_len)
 {
-    uint64_t acc = family == 4 ? hdr_sum(ip + 12, 8) : hdr_sum(ip + 8, 32);
+    uint64_t acc = family == 4 ? words_sum(ip + 12, 8) : words_sum(ip + 8, 32);
 
     return acc + hdr_word(proto) + hdr_word((uint32_t)l4_len);
 }
 
 static uint16_t ip4_hdr_csum(const uint8_t *ip, size_t ihl)
 {
-    return (uint16_t)~hdr_fold(hdr_sum(ip, 10) + hdr_sum(ip + 12, ihl - 12));
+    return (uint16_t)~hdr_fold(words_sum(ip, 10) + words_sum(ip + 12, ihl - 12));
 }
 
 /* ---- receive side: split ------------------------------------------------ */
@@ -287,11 +277,14 @@ static uint16_t ip4_hdr_csum(const uint8_t *ip, size_t ihl)
 /*
  * gso_type NONE with NEEDS_CSUM: the field at csum_start + csum_offset holds
  * the pseudo-header sum and the rest is to be summed from csum_start to the
- * end, exactly as skb_checksum_help() does. This stays generic on purpose:
- * csum_start may point at an inner header (a tunnel routed over the TUN), so
- * we only check it lies inside the packet, after the outer IP header.
+ * end, exactly as skb_checksum_help() does. csum_plan checks csum_start and
+ * csum_offset against the parsed packet and returns the IP packet's length
+ * (trailing bytes past it are not part of the packet), or -EINVAL. This
+ * stays generic on purpose: csum_start may point at an inner header (a
+ * tunnel routed over the TUN), so we only check it lies inside the packet,
+ * after the outer IP header.
  */
-long offload_csum_plan(const struct virtio_net_hdr *hdr, const uint8_t *pkt, size_t len)
+static long csum_plan(const struct virtio_net_hdr *hdr, const uint8_t *pkt, size_t len)
 {
     struct pkt_info pi;
     size_t start = le16toh(hdr->csum_start), at = start + le16toh(hdr->csum_offset);
@@ -299,14 +292,6 @@ long offload_csum_plan(const struct virtio_net_hdr *hdr, const uint8_t *pkt, siz
     if (parse_ip(pkt, len, &pi) || start < pi.l4_off || at + 2 > pi.ip_len)
         return -EINVAL;
     return (long)pi.ip_len;
-}
-
-void offload_csum_finish(const struct virtio_net_hdr *hdr, uint8_t *pkt, size_t ip_len)
-{
-    size_t start = le16toh(hdr->csum_start), at = start + le16toh(hdr->csum_offset);
-    uint16_t c = (uint16_t)~offload_csum_fold(offload_csum_add(0, pkt + start, ip_len - start));
-
-    put16(pkt + at, c ? c : 0xffff);
 }
 
 /*
@@ -357,7 +342,7 @@ static int split_plain(const uint8_t *pkt, size_t len, const struct split_out *o
 static int split_csum(const struct virtio_net_hdr *hdr, const uint8_t *pkt, size_t len,
                       const struct split_out *o)
 {
-    long n = offload_csum_plan(hdr, pkt, len);
+    long n = csum_plan(hdr, pkt, len);
     size_t start = le16toh(hdr->csum_start), at = start + le16toh(hdr->csum_offset);
     uint8_t *out;
     uint16_t c;
@@ -449,7 +434,7 @@ static uint16_t seg_l4_csum(const uint8_t *out, const struct pkt_info *pi, size_
                    hdr_word(offload_csum_fold(payload_sum));
     uint16_t c;
 
-    acc += hdr_sum(l4, field) + hdr_sum(l4 + field + 2, pi->hdr_len - pi->l4_off - field - 2);
+    acc += words_sum(l4, field) + words_sum(l4 + field + 2, pi->hdr_len - pi->l4_off - field - 2);
     c = (uint16_t)~hdr_fold(acc);
     if (c == 0 && pi->proto == PROTO_UDP)
         c = 0xffff;

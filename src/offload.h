@@ -178,15 +178,4 @@ uint32_t offload_csum_copy(uint32_t sum, void *dst, const void *src, size_t len)
 #define OFFLOAD_BULK_TCP_PAYLOAD 512u
 bool offload_bulk_tcp(const uint8_t *pkt, size_t len);
 
-/*
- * The receive path's shortcut for gso_type NONE with NEEDS_CSUM, without a
- * scratch copy (offload_split does the same through its scratch buffer):
- * offload_csum_plan checks csum_start/csum_offset against the parsed packet
- * and returns the IP packet's length (trailing bytes past it are not part
- * of the packet), or -EINVAL; offload_csum_finish then completes the
- * checksum in a copy of those bytes, in place (0 is written as 0xffff).
- */
-long offload_csum_plan(const struct virtio_net_hdr *hdr, const uint8_t *pkt, size_t len);
-void offload_csum_finish(const struct virtio_net_hdr *hdr, uint8_t *pkt, size_t ip_len);
-
 #endif

@@ -33,18 +33,14 @@ static void publish_ready(struct session *s)
     atomic_store_explicit(&s->rx_ready, s->rx.ready, memory_order_release);
 }
 
-/* Copy a packet into a new ring slot; the slot, or NULL when there is no room. */
-static uint8_t *copy_in(struct session *s, const uint8_t *p, size_t n)
-{
-    uint8_t *dst = ring_push(&s->rx, (uint32_t)n);
-    if (dst)
-        memcpy(dst, p, n);
-    return dst;
-}
-
+/* Copy a packet into a new ring slot: 0, or -ENOSPC when there is no room. */
 static int store(struct session *s, const uint8_t *p, size_t n)
 {
-    return copy_in(s, p, n) ? 0 : -ENOSPC;
+    uint8_t *dst = ring_push(&s->rx, (uint32_t)n);
+    if (!dst)
+        return -ENOSPC;
+    memcpy(dst, p, n);
+    return 0;
 }
 
 /* Where offload_split_to() builds each packet: a new ring slot. */

@@ -98,17 +98,22 @@ static bool signalled(struct session *s)
  * signalled), and look at the creator if its pidfd fired. Nothing is read
  * that did not fire: a wake-up for packets costs no extra system call.
  */
-static void after_wake(struct session *s, const struct pollfd *p, int n)
+/* Read the eventfd back to zero (event_set already cleared by the caller). */
+static void event_drain(struct session *s)
 {
     uint64_t v;
+    if (read(s->event_fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
+        log_msg(WINTUN_LOG_WARN, "Failed to reset the read-wait event: %s", strerror(errno));
+}
+
+static void after_wake(struct session *s, const struct pollfd *p, int n)
+{
     for (int i = 0; i < n; i++) {
         if (!p[i].revents)
             continue;
         if (p[i].fd == s->event_fd && !atomic_load(&s->ending) && !atomic_load(&s->eof)) {
             atomic_store(&s->event_set, false);
-            if (read(s->event_fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
-                log_msg(WINTUN_LOG_WARN, "Failed to reset the read-wait event: %s",
-                        strerror(errno));
+            event_drain(s);
         }
         if (p[i].fd == s->creator_fd)
             session_check_creator(s, true);
@@ -119,12 +124,10 @@ static void after_wake(struct session *s, const struct pollfd *p, int n)
 
 void wait_event_reset(struct session *s)
 {
-    uint64_t v;
     if (!atomic_load_explicit(&s->event_set, memory_order_relaxed) ||
         !atomic_exchange(&s->event_set, false))
         return;
-    if (read(s->event_fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
-        log_msg(WINTUN_LOG_WARN, "Failed to reset the read-wait event: %s", strerror(errno));
+    event_drain(s);
     /* EOF or the end may have been signalled since the caller looked. */
     if (atomic_load(&s->eof) || atomic_load(&s->ending))
         session_wake(s);

@@ -3,7 +3,10 @@
  * gso_type NONE: with VIRTIO_NET_HDR_F_NEEDS_CSUM the checksum at
  * csum_start + csum_offset is completed (TCP/UDP, IPv4/IPv6, an inner header
  * in a tunnel, UDP's 0 written as 0xffff); without flags the packet is passed
- * on untouched, pointer and all. Bad offsets are refused.
+ * on untouched, pointer and all. Bad offsets are refused. offload_split_to,
+ * which builds the packet straight in the slot it is given (the receive
+ * path's ring), gives the same bytes and refuses the same headers before it
+ * asks for a slot.
  */
 #include "harness.h"
 #include "offload-pkt.h"
@@ -11,6 +14,17 @@
 static struct outs out;
 static uint8_t scratch[65536];
 static uint8_t pkt[2048], want[2048], data[1500];
+
+/* offload_split_to's sink: one buffer, and the size it was asked for. */
+static uint8_t slot_buf[2048];
+static size_t slot_asked;
+
+static uint8_t *slot(void *arg, size_t n)
+{
+    (void)arg;
+    slot_asked = n;
+    return n <= sizeof(slot_buf) ? slot_buf : NULL;
+}
 
 static int stop(void *arg, const uint8_t *p, size_t n)
 {
@@ -43,14 +57,13 @@ static void completes(int family, int proto, size_t plen)
     CHECK_EQ(out.len[0], n);
     CHECK(memcmp(out.buf[0], want, n) == 0);
     outs_free(&out);
-    /* The receive path's in-place shortcut gives the same bytes; trailing
-     * bytes past the IP length are not part of the packet. */
-    uint8_t copy[2048];
+    /* Built straight in a slot, the same bytes; trailing bytes past the IP
+     * length are not part of the packet. */
     pkt[n] = 0xee;
-    CHECK_EQ(offload_csum_plan(&h, pkt, n + 1), (long)n);
-    memcpy(copy, pkt, n);
-    offload_csum_finish(&h, copy, n);
-    CHECK(memcmp(copy, want, n) == 0);
+    slot_asked = 0;
+    CHECK_EQ(offload_split_to(&h, pkt, n + 1, slot, NULL), 1);
+    CHECK_EQ(slot_asked, n);
+    CHECK(memcmp(slot_buf, want, n) == 0);
 }
 
 /* Picks two payload bytes so that the UDP checksum comes out as 0. */
@@ -118,16 +131,20 @@ static void refused(void)
     CHECK_EQ(offload_split(&h, pkt, n, collect, &out, scratch, 64), -EINVAL);
     CHECK_EQ(offload_split(&h, pkt, n - 1, collect, &out, scratch, sizeof(scratch)), -EINVAL);
     CHECK_EQ(out.n, 0);
-    /* The in-place shortcut refuses what offload_split refuses. */
-    CHECK_EQ(offload_csum_plan(&h, pkt, n - 1), -EINVAL);
+    /* offload_split_to refuses what offload_split refuses, before it asks
+     * for a slot. */
+    slot_asked = 0;
+    CHECK_EQ(offload_split_to(&h, pkt, n - 1, slot, NULL), -EINVAL);
     struct virtio_net_hdr bad[] = {
         vhdr(VIRTIO_NET_HDR_F_NEEDS_CSUM, 0, 0, 19, 16),
         vhdr(VIRTIO_NET_HDR_F_NEEDS_CSUM, 0, 0, 20, n - 21),
         vhdr(VIRTIO_NET_HDR_F_NEEDS_CSUM, 0, 0, 0xffff, 0xffff),
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-        CHECK_EQ(offload_csum_plan(&bad[i], pkt, n), -EINVAL);
-    CHECK_EQ(offload_csum_plan(&h, pkt, n), (long)n);
+        CHECK_EQ(offload_split_to(&bad[i], pkt, n, slot, NULL), -EINVAL);
+    CHECK_EQ(slot_asked, 0);
+    CHECK_EQ(offload_split_to(&h, pkt, n, slot, NULL), 1);
+    CHECK_EQ(slot_asked, n);
     /* Bytes after the IP total length are not part of the packet. */
     CHECK_EQ(offload_split(&h, pkt, n + 5, collect, &out, scratch, sizeof(scratch)), 1);
     CHECK_EQ(out.len[0], n);
