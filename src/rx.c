@@ -8,25 +8,18 @@
 #include <poll.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <time.h>
 #include <unistd.h>
 #include "adapter.h"
-#include "held.h"
+#include "clock.h"
 #include "log.h"
 #include "rx.h"
 #include "session.h"
+#include "tx.h"
 #include "uring.h"
 #include "wait.h"
 
 /* Worst-case header bytes of one segment (IPv4 60 + TCP 60, IPv6 40 + TCP 60). */
 #define SEG_HDR_MAX 120u
-
-static uint64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 static void publish_ready(struct session *s)
 {
@@ -242,7 +235,7 @@ static int read_queue(struct session *s)
     unsigned int depth = s->rx_depth;
     for (unsigned int i = 0; i < depth; i++)
         ops[i] = (struct uring_op){read_buf(s, i), RX_BUF_LEN, 0};
-    int err = uring_read_chain(s->tun_fd, ops, depth);
+    int err = uring_read_batch(s->tun_fd, ops, depth);
     if (!err && ops[0].res == -EOPNOTSUPP)
         err = -EOPNOTSUPP;
     if (err < 0) {
@@ -341,7 +334,7 @@ LINTUN_EXPORT BYTE *WintunReceivePacket(WINTUN_SESSION_HANDLE handle, DWORD *siz
     pthread_mutex_unlock(&s->rx_lock);
     /* Nothing to receive: a good moment to write what sends hold back. */
     if (!p)
-        held_flush_mine();
+        tx_flush_mine();
     return p;
 }
 

@@ -9,9 +9,9 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include "adapter.h"
+#include "clock.h"
 #include "handle.h"
 #include "log.h"
 #include "session.h"
@@ -89,13 +89,6 @@ void session_wake(struct session *s)
     atomic_store(&s->event_set, true);
 }
 
-static uint64_t coarse_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 /*
  * A deleted interface fails the queue: poll reports POLLERR (asked for or
  * not) and read and write return EBADFD. Wintun's driver ends the rings when
@@ -110,7 +103,7 @@ bool session_gone(struct session *s)
     if (atomic_load_explicit(&s->eof, memory_order_relaxed))
         return true;
     unsigned int removals = adapter_removals();
-    uint64_t now = coarse_ns();
+    uint64_t now = now_ns();
     if (removals == atomic_load_explicit(&s->removals_seen, memory_order_relaxed) &&
         now - atomic_load_explicit(&s->gone_check_ns, memory_order_relaxed) < GONE_CHECK_NS)
         return false;
@@ -141,7 +134,7 @@ void session_check_creator(struct session *s, bool force)
 {
     if (s->creator_fd < 0 || atomic_load(&s->eof))
         return;
-    uint64_t now = coarse_ns();
+    uint64_t now = now_ns();
     if (!force &&
         now - atomic_load_explicit(&s->check_ns, memory_order_relaxed) < CREATOR_CHECK_NS)
         return;

@@ -21,7 +21,7 @@
  *     still open after the call is "held back" and written when the batch
  *     fills, when the thread that sent it waits on a read-wait event or
  *     receives nothing, when the session ends, or by the flusher thread
- *     within about TX_HOLD_NS (held.c).
+ *     within about TX_HOLD_NS (tx.c).
  *
  * Locking and memory ordering.
  *   rx_lock guards the receive ring, rx_buf and its reads, the rx counters
@@ -34,7 +34,7 @@
  *     one spurious wake-up (the queue polled while the ring is full) or none
  *     (the release that unblocks also fires the eventfd). eof, ending and
  *     waiters are atomics read without locks.
- *   Lock order: rx_lock, then tx_lock, then the held list's lock (held.c).
+ *   Lock order: rx_lock, then tx_lock, then the held list's lock (tx.c).
  *     Flushing the list takes the held-list lock first and only try-locks
  *     tx_lock, so it never waits in the other order.
  * Descriptors: tun_fd (the queue), event_fd (an eventfd that wakes waiters:
@@ -133,8 +133,8 @@ struct session {
     struct offload_coalescer co;
     struct writer w;          /* stages writes; several per system call (writer.h) */
     uint8_t *tx_buf;          /* a zero virtio_net_hdr, then one packet to write */
-    bool held;                /* on the held list (held.c) */
-    atomic_uintptr_t held_by; /* the thread that sent into it last (held.c) */
+    bool held;                /* on the held list (tx.c) */
+    atomic_uintptr_t held_by; /* the thread that sent into it last (tx.c) */
     bool coalesce;            /* off after a kernel refused a TCP super-packet */
     bool coalesce_udp;        /* off after a kernel refused a UDP super-packet */
     uint32_t co_misses;       /* super-packets in a row that ended with one segment */

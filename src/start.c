@@ -16,7 +16,6 @@
 #include <linux/if_tun.h>
 #include "adapter.h"
 #include "handle.h"
-#include "held.h"
 #include "log.h"
 #include "netlink.h"
 #include "session.h"
@@ -214,9 +213,18 @@ LINTUN_EXPORT WINTUN_SESSION_HANDLE LintunStartSessionEx(WINTUN_ADAPTER_HANDLE h
     }
     if ((err = session_open(s, a, capacity, &step)) < 0)
         goto report_error;
-    log_msg(WINTUN_LOG_INFO, "Session started on \"%ls\" (offload 0x%x%s; reads and writes %s)",
-            a->name, s->offload, s->coalesce ? ", coalescing sends" : "",
-            writer_batched(&s->w) ? "batched through io_uring" : "one system call each");
+    if (writer_batched(&s->w))
+        log_msg(WINTUN_LOG_INFO,
+                "Session started on \"%ls\" (offload 0x%x%s; reads and writes batched through "
+                "io_uring%s, measured against one write() each every %u batches; a system "
+                "call costs %u ns here)",
+                a->name, s->offload, s->coalesce ? ", coalescing sends" : "",
+                s->w.linked ? ", writes linked" : "", WRITER_PROBE_EVERY, writer_syscall_ns());
+    else
+        log_msg(WINTUN_LOG_INFO,
+                "Session started on \"%ls\" (offload 0x%x%s; reads and writes one system call "
+                "each)",
+                a->name, s->offload, s->coalesce ? ", coalescing sends" : "");
     return (WINTUN_SESSION_HANDLE)s;
 
 report_error:
@@ -245,7 +253,7 @@ LINTUN_EXPORT void WintunEndSession(WINTUN_SESSION_HANDLE handle)
     session_wake(s);
     for (int i = 0; i < 2000 && atomic_load(&s->waiters) > 0; i++)
         usleep(500);
-    held_remove(s);
+    tx_unhold(s);
     pthread_mutex_lock(&s->rx_lock);
     pthread_mutex_lock(&s->tx_lock);
     tx_flush_held(s);

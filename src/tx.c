@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The send path: WintunAllocateSendPacket, WintunSendPacket, and the writes
- * that follow. See session.h for the design and the locking rules.
+ * The send path: WintunAllocateSendPacket, WintunSendPacket, the writes
+ * that follow, and the held list with its flusher thread. See session.h for
+ * the design and the locking rules.
  *
  * Traffic that never merges. Staging a packet in the coalescer costs a copy,
  * a checksum check and a hold; for packets that cannot merge (flows taking
@@ -12,11 +13,38 @@
  * from CO_BYPASS_MIN up to CO_BYPASS_MAX (a try holds packets and so keeps
  * the flusher awake for a while); a merge sets it back, so a flow that
  * starts merging is picked up within co_window packets.
+ *
+ * The held list. A session whose coalescer still holds segments, or whose
+ * writer has writes staged, after a send is put on the held list, marked
+ * with the thread that sent into it last. That thread writes it out when it
+ * is about to wait or found nothing to receive (tx_flush_mine); a flusher
+ * thread, started on first use, writes out the whole list. Once woken, the
+ * flusher writes the list out every TX_HOLD_NS, and goes back to sleep after
+ * FLUSHER_LINGER rounds in a row that found nothing left to write. While it
+ * keeps finding work it stays awake: waking it for every held super-packet
+ * would cost a futex wake and a sleep per batch, more system calls than the
+ * batching saves. Rounds that find nothing (the senders wrote their
+ * super-packets themselves) do not keep it awake, so traffic that merges
+ * only now and then does not keep a second thread busy beside the program.
+ *
+ * Lock order: rx_lock, then tx_lock, then held_lock. Flushing the list
+ * takes held_lock first and only try-locks tx_lock; a session busy in
+ * another thread stays listed and is retried, so the flusher never waits
+ * for a sender while holding the list. A session is taken off the list
+ * under both locks, then written with only its tx_lock, so senders putting
+ * other sessions on the list do not wait for the write.
+ *
+ * fork(). The child has no flusher thread; its first hold starts one. What
+ * the parent's sessions held back at the fork is the parent's to write: the
+ * child forgets it, so no packet goes out twice. The flusher holds
+ * fork_lock for each round, and fork() takes it first, so no session lock
+ * is left taken by the flusher in the child.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include "held.h"
+#include <time.h>
 #include "log.h"
 #include "session.h"
 #include "tx.h"
@@ -200,7 +228,7 @@ void tx_flush_held(struct session *s)
     writer_flush(&s->w);
 }
 
-/* The held list's write-out of one session (tx_lock held): nonzero when it had something. */
+/* Write out what s holds back (tx_lock held): nonzero when it had something. */
 static int flush_held(struct session *s)
 {
     int had = s->co.segments > 0 || writer_pending(&s->w);
@@ -208,10 +236,192 @@ static int flush_held(struct session *s)
     return had;
 }
 
+/* ------------------------------------------------------------------------
+ * The held list and the flusher thread
+ * --------------------------------------------------------------------- */
+
+#define HELD_MAX 64
+#define FLUSHER_LINGER 10 /* rounds of TX_HOLD_NS that found nothing: about 1 ms */
+
+static pthread_mutex_t held_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t held_cond = PTHREAD_COND_INITIALIZER;
+static pthread_mutex_t fork_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
+static struct session *held[HELD_MAX];
+static atomic_int held_count;
+/* Guarded by held_lock: is there a flusher, and is it running its rounds? */
+static bool flusher_started;
+static bool flusher_awake;
+/* Its address tells the threads apart (session.held_by). */
+static __thread char thread_mark;
+
+static uintptr_t this_thread(void) { return (uintptr_t)&thread_mark; }
+
+static void unlist(int i)
+{
+    int n = atomic_load(&held_count) - 1;
+    held[i] = held[n];
+    held[n] = NULL;
+    atomic_store(&held_count, n);
+}
+
+/*
+ * Write out the listed sessions (all, or those @thread sent into last) that
+ * no other thread is sending into. After each write the list may have
+ * changed: the scan goes on from the same index (where unlist moved the last
+ * entry), and writes at most HELD_MAX sessions, so senders that keep adding
+ * cannot keep it going.
+ */
+static int flush_listed(uintptr_t thread)
+{
+    int wrote = 0, budget = HELD_MAX;
+    if (atomic_load_explicit(&held_count, memory_order_relaxed) == 0)
+        return 0;
+    pthread_mutex_lock(&held_lock);
+    for (int i = 0; i < atomic_load(&held_count) && budget > 0;) {
+        struct session *s = held[i];
+        if ((thread && atomic_load_explicit(&s->held_by, memory_order_relaxed) != thread) ||
+            pthread_mutex_trylock(&s->tx_lock) != 0) {
+            i++;
+            continue;
+        }
+        unlist(i);
+        s->held = false;
+        pthread_mutex_unlock(&held_lock);
+        wrote += flush_held(s) != 0;
+        pthread_mutex_unlock(&s->tx_lock);
+        budget--;
+        pthread_mutex_lock(&held_lock);
+    }
+    pthread_mutex_unlock(&held_lock);
+    return wrote;
+}
+
+int tx_flush_mine(void) { return flush_listed(this_thread()); }
+
+static void *flusher_main(void *arg)
+{
+    (void)arg;
+    int idle_rounds = 0;
+    pthread_mutex_lock(&held_lock);
+    for (;;) {
+        if (idle_rounds >= FLUSHER_LINGER && atomic_load(&held_count) == 0) {
+            flusher_awake = false;
+            while (!flusher_awake)
+                pthread_cond_wait(&held_cond, &held_lock);
+            idle_rounds = 0;
+        }
+        pthread_mutex_unlock(&held_lock);
+        struct timespec d = {0, TX_HOLD_NS};
+        nanosleep(&d, NULL);
+        pthread_mutex_lock(&fork_lock);
+        int wrote = flush_listed(0);
+        pthread_mutex_unlock(&fork_lock);
+        pthread_mutex_lock(&held_lock);
+        idle_rounds = wrote ? 0 : idle_rounds + 1;
+    }
+    return NULL;
+}
+
+/* Start the flusher (held_lock held); a failure is logged, and holds then
+ * last until the sending thread's next flush point. */
+static void flusher_start(void)
+{
+    pthread_t t;
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    /* Block every signal in the flusher: signals are the program's business. */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    if (pthread_create(&t, &attr, flusher_main, NULL) == 0)
+        flusher_started = true;
+    else
+        log_msg(WINTUN_LOG_WARN, "Failed to start the send flusher thread");
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    pthread_attr_destroy(&attr);
+}
+
+/* fork(): see the top of this file. */
+static void fork_prepare(void)
+{
+    pthread_mutex_lock(&fork_lock);
+    pthread_mutex_lock(&held_lock);
+}
+
+static void fork_parent(void)
+{
+    pthread_mutex_unlock(&held_lock);
+    pthread_mutex_unlock(&fork_lock);
+}
+
+static void fork_child(void)
+{
+    for (int i = 0; i < atomic_load(&held_count); i++) {
+        struct session *s = held[i];
+        offload_coalescer_reset(&s->co);
+        writer_forget(&s->w);
+        s->held = false;
+        held[i] = NULL;
+    }
+    atomic_store(&held_count, 0);
+    flusher_started = false;
+    flusher_awake = false;
+    pthread_cond_init(&held_cond, NULL);
+    pthread_mutex_unlock(&held_lock);
+    pthread_mutex_unlock(&fork_lock);
+}
+
+static void atfork_register(void) { pthread_atfork(fork_prepare, fork_parent, fork_child); }
+
+/*
+ * Put s on the list (tx_lock held), or, when it is listed already, make the
+ * calling thread the one whose flush points write it. false when the list
+ * is full: the caller writes now.
+ */
+static bool held_add(struct session *s)
+{
+    atomic_store_explicit(&s->held_by, this_thread(), memory_order_relaxed);
+    if (s->held)
+        return true;
+    pthread_once(&atfork_once, atfork_register);
+    pthread_mutex_lock(&held_lock);
+    int n = atomic_load(&held_count);
+    if (n < HELD_MAX) {
+        held[n] = s;
+        atomic_store(&held_count, n + 1);
+        s->held = true;
+        if (!flusher_started)
+            flusher_start();
+        if (!flusher_awake) {
+            flusher_awake = true;
+            pthread_cond_signal(&held_cond);
+        }
+    }
+    pthread_mutex_unlock(&held_lock);
+    return s->held;
+}
+
+void tx_unhold(struct session *s)
+{
+    pthread_mutex_lock(&s->tx_lock);
+    pthread_mutex_lock(&held_lock);
+    for (int i = 0; i < atomic_load(&held_count); i++) {
+        if (held[i] == s) {
+            unlist(i);
+            break;
+        }
+    }
+    s->held = false;
+    pthread_mutex_unlock(&held_lock);
+    pthread_mutex_unlock(&s->tx_lock);
+}
+
 /* Put the session on the held list (tx_lock held), or write now when it is full. */
 static void hold(struct session *s)
 {
-    if (!held_add(s, flush_held))
+    if (!held_add(s))
         tx_flush_held(s);
 }
 
@@ -223,7 +433,13 @@ void tx_flush_ready(struct session *s)
         submit(s, p, n);
         ring_pop(&s->tx);
     }
-    if ((s->co.segments || writer_pending(&s->w)) && !atomic_load(&s->ending))
+    if (!s->co.segments && !writer_pending(&s->w))
+        return;
+    /* A session that holds nothing back writes what this call made ready
+     * before the call returns, in as few system calls as it can. */
+    if ((s->flags & LINTUN_SESSION_NO_COALESCE) || atomic_load(&s->ending))
+        tx_flush_held(s);
+    else
         hold(s);
 }
 

@@ -136,11 +136,10 @@ static void drop_ring(void)
 }
 
 /*
- * Submit ops as one chain with @link between them and wait for every
- * completion. 0, or -errno when io_uring itself failed.
+ * Submit ops as one batch, linked with IOSQE_IO_LINK when @link, and wait
+ * for every completion. 0, or -errno when io_uring itself failed.
  */
-static int submit_chain(int fd, struct uring_op *ops, unsigned int n, bool write,
-                        unsigned int link)
+static int submit_batch(int fd, struct uring_op *ops, unsigned int n, bool write, bool link)
 {
     struct io_uring *ring = ring_of_thread();
     if (!ring)
@@ -151,14 +150,17 @@ static int submit_chain(int fd, struct uring_op *ops, unsigned int n, bool write
             io_uring_prep_write(sqe, fd, ops[i].buf, ops[i].len, 0);
         else
             io_uring_prep_read(sqe, fd, ops[i].buf, ops[i].len, 0);
-        /* A read of an empty queue fails with EAGAIN instead of waiting for
-         * a packet: io_uring would otherwise arm a poll and wait, even on an
-         * O_NONBLOCK descriptor. Kernels whose TUN cannot do this (before
-         * 6.4) fail the read with EOPNOTSUPP. */
-        if (!write)
+        /* An operation that cannot complete now fails with EAGAIN instead
+         * of being deferred (a poll armed, or an io-wq worker): a read of an
+         * empty queue, or a write that the queue's send buffer would block.
+         * Unlinked operations are then issued one after the other, inline,
+         * in submission order, which is what keeps them in order. A linked
+         * write waits its turn instead. Kernels whose TUN cannot read
+         * without waiting (before 6.4) fail the read with EOPNOTSUPP. */
+        if (!link)
             sqe->rw_flags = RWF_NOWAIT;
-        if (i + 1 < n)
-            sqe->flags |= (uint8_t)link;
+        else if (i + 1 < n)
+            sqe->flags |= IOSQE_IO_LINK;
         io_uring_sqe_set_data64(sqe, i);
     }
     int r, tries = 0;
@@ -198,12 +200,12 @@ static int submit_chain(int fd, struct uring_op *ops, unsigned int n, bool write
     return 0;
 }
 
-int uring_write_chain(int fd, struct uring_op *ops, unsigned int n)
+int uring_write_batch(int fd, struct uring_op *ops, unsigned int n, bool linked)
 {
-    return submit_chain(fd, ops, n, true, IOSQE_IO_LINK);
+    return submit_batch(fd, ops, n, true, linked);
 }
 
-int uring_read_chain(int fd, struct uring_op *ops, unsigned int n)
+int uring_read_batch(int fd, struct uring_op *ops, unsigned int n)
 {
-    return submit_chain(fd, ops, n, false, IOSQE_IO_HARDLINK);
+    return submit_batch(fd, ops, n, false, false);
 }

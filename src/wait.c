@@ -10,11 +10,11 @@
 #include <poll.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <time.h>
 #include <unistd.h>
-#include "held.h"
+#include "clock.h"
 #include "log.h"
 #include "session.h"
+#include "tx.h"
 #include "wait.h"
 
 /* Take tun_fd out of the wait set while the ring has no room, and back. */
@@ -133,13 +133,6 @@ void wait_event_reset(struct session *s)
         session_wake(s);
 }
 
-static uint64_t monotonic_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 /*
  * Block until the queue has packets, the event fires or the creator exits,
  * or ms pass; a signal does not end it. The queue is left out while the ring
@@ -147,11 +140,11 @@ static uint64_t monotonic_ms(void)
  */
 static DWORD wait_fds(struct session *s, DWORD ms)
 {
-    uint64_t deadline = ms == INFINITE ? 0 : monotonic_ms() + ms;
+    uint64_t deadline = ms == INFINITE ? 0 : now_ns() / 1000000u + ms;
     for (;;) {
         int timeout = -1;
         if (ms != INFINITE) {
-            uint64_t now = monotonic_ms();
+            uint64_t now = now_ns() / 1000000u;
             uint64_t left = now >= deadline ? 0 : deadline - now;
             timeout = left > INT32_MAX ? INT32_MAX : (int)left;
         }
@@ -184,7 +177,7 @@ LINTUN_EXPORT DWORD LintunWaitForSingleObject(HANDLE handle, DWORD ms)
         return WAIT_FAILED;
     }
     struct session *s = ev->session;
-    held_flush_mine();
+    tx_flush_mine();
     /* Registered first, then checked: WintunEndSession sets ending first,
      * then waits for waiters to leave, so either it waits for us or we see
      * ending here and never touch its descriptors. */

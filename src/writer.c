@@ -1,17 +1,26 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The writer: staged writes to a TUN queue, a batch per io_uring submission,
- * or one write() each where io_uring cannot be had. writer.h states the
- * order and ownership rules.
+ * or one write() each where io_uring cannot be had or costs more. writer.h
+ * states the order and ownership rules.
  */
 #include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+#include <linux/if_tun.h>
+#include "clock.h"
 #include "log.h"
 #include "uring.h"
 #include "writer.h"
+
+/* Batches smaller than this say too little about the cost of either way. */
+#define COST_MIN_BATCH 8u
 
 int writer_init(struct writer *w, int fd, enum writer_mode mode, writer_done_fn *done, void *arg)
 {
@@ -19,6 +28,7 @@ int writer_init(struct writer *w, int fd, enum writer_mode mode, writer_done_fn 
     w->fd = fd;
     w->done = done;
     w->arg = arg;
+    w->uring_best = true;
     w->stage = malloc(WRITER_STAGE);
     if (!w->stage)
         return -ENOMEM;
@@ -27,7 +37,38 @@ int writer_init(struct writer *w, int fd, enum writer_mode mode, writer_done_fn 
     w->batched = uring_available();
     if (!w->batched && mode == WRITER_URING)
         return -EOPNOTSUPP;
+    /* Unlinked writes keep their order only while none can wait (writer.h). */
+    int sndbuf = 0;
+    if (w->batched && (ioctl(fd, TUNGETSNDBUF, &sndbuf) < 0 || sndbuf != INT_MAX)) {
+        w->linked = true;
+        log_msg(WINTUN_LOG_INFO,
+                "The queue's send buffer is limited: batched writes are linked to keep "
+                "their order");
+    }
     return 0;
+}
+
+static unsigned int syscall_ns;
+static pthread_once_t syscall_once = PTHREAD_ONCE_INIT;
+
+static void measure_syscall(void)
+{
+    uint64_t best = UINT64_MAX;
+    for (int round = 0; round < 4; round++) {
+        uint64_t start = now_ns();
+        for (int i = 0; i < 16; i++)
+            syscall(SYS_getppid);
+        uint64_t ns = (now_ns() - start) / 16;
+        if (ns < best)
+            best = ns;
+    }
+    syscall_ns = (unsigned int)best;
+}
+
+unsigned int writer_syscall_ns(void)
+{
+    pthread_once(&syscall_once, measure_syscall);
+    return syscall_ns;
 }
 
 void writer_free(struct writer *w)
@@ -36,11 +77,10 @@ void writer_free(struct writer *w)
     w->stage = NULL;
 }
 
-static uint64_t now_ns(void)
+void writer_forget(struct writer *w)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+    w->n = 0;
+    w->used = 0;
 }
 
 int writer_write_now(struct writer *w, const uint8_t *p, size_t len)
@@ -61,47 +101,114 @@ uint8_t *writer_reserve(struct writer *w, size_t size)
     return w->stage + w->used;
 }
 
+static uint8_t *entry_data(struct writer *w, unsigned int i) { return w->stage + w->e[i].off; }
+
 static void report(struct writer *w, unsigned int i, int res)
 {
-    w->done(w->arg, &w->e[i], w->stage + w->e[i].off, res);
+    if (res >= 0)
+        res = (uint32_t)res == w->e[i].len ? 0 : -EIO;
+    w->done(w->arg, &w->e[i], entry_data(w, i), res);
 }
 
-/* Without io_uring, or after it failed: write() each, in order. */
+/* One write() each, in order, from entry @from on. */
 static void write_each(struct writer *w, unsigned int from)
 {
-    for (unsigned int i = from; i < w->n; i++) {
-        report(w, i, writer_write_now(w, w->stage + w->e[i].off, w->e[i].len));
+    for (unsigned int i = from; i < w->n; i++)
+        w->done(w->arg, &w->e[i], entry_data(w, i),
+                writer_write_now(w, entry_data(w, i), w->e[i].len));
+}
+
+/*
+ * A write of a batch found the queue's send buffer full: another program
+ * limited it. The writes after it in an unlinked batch have gone already;
+ * from now on the writer links its writes. This one is written again once
+ * the queue has room (for up to WAIT_ROOM_TRIES polls of 10 ms).
+ */
+#define WAIT_ROOM_TRIES 100
+
+static int write_waiting(struct writer *w, unsigned int i)
+{
+    if (!w->linked) {
+        w->linked = true;
+        log_msg(WINTUN_LOG_WARN, "A write had to wait for the queue's send buffer: batched "
+                                 "writes are linked from now on to keep their order");
     }
+    int res = -EAGAIN;
+    for (int tries = 0; res == -EAGAIN && tries < WAIT_ROOM_TRIES; tries++) {
+        struct pollfd p = {.fd = w->fd, .events = POLLOUT};
+        if (tries)
+            poll(&p, 1, 10);
+        res = writer_write_now(w, entry_data(w, i), w->e[i].len);
+    }
+    return res;
+}
+
+/*
+ * The staged writes as io_uring submissions, reported in order. Returns the
+ * first entry not written (w->n when all were), for write_each() to take
+ * over when io_uring itself failed.
+ */
+static unsigned int flush_uring(struct writer *w)
+{
+    struct uring_op ops[WRITER_BATCH];
+    unsigned int from = 0;
+    while (from < w->n) {
+        for (unsigned int i = from; i < w->n; i++)
+            ops[i] = (struct uring_op){entry_data(w, i), w->e[i].len, 0};
+        int err = uring_write_batch(w->fd, ops + from, w->n - from, w->linked);
+        if (err < 0) {
+            log_msg(WINTUN_LOG_WARN, "io_uring failed (%s): writing with write()", strerror(-err));
+            return from;
+        }
+        /* Linked: report in order up to the first write that did not run;
+         * what a failure cancelled goes out again after the report, in a
+         * new submission (or with write() when the thread's ring is gone). */
+        unsigned int i = from;
+        for (; i < w->n && ops[i].res != -ECANCELED; i++)
+            report(w, i, ops[i].res == -EAGAIN ? write_waiting(w, i) : ops[i].res);
+        from = i;
+    }
+    return from;
+}
+
+/*
+ * Fold one batch's cost per write into the way's moving average, then
+ * choose. A batch the scheduler cut into (another thread ran in between)
+ * costs many times the usual; it counts as twice the average at most, so
+ * one such batch cannot flip the choice.
+ */
+static void account(struct writer *w, bool uring, uint64_t ns)
+{
+    uint64_t per = ns / w->n;
+    uint32_t *c = &w->cost_ns[uring];
+    if (*c && per > 2u * (uint64_t)*c)
+        per = 2u * (uint64_t)*c;
+    *c = *c ? (uint32_t)((int64_t)*c + ((int64_t)per - (int64_t)*c) / 8) : (uint32_t)per;
+    if (!w->cost_ns[0] || !w->cost_ns[1])
+        return;
+    /* A tenth's margin, so that noise does not flip the choice. */
+    if (w->uring_best && (uint64_t)w->cost_ns[0] * 10 < (uint64_t)w->cost_ns[1] * 9)
+        w->uring_best = false;
+    else if (!w->uring_best && (uint64_t)w->cost_ns[1] * 10 < (uint64_t)w->cost_ns[0] * 9)
+        w->uring_best = true;
 }
 
 void writer_flush(struct writer *w)
 {
     if (!w->n)
         return;
-    struct uring_op ops[WRITER_BATCH];
-    unsigned int from = 0;
-    while (from < w->n) {
-        for (unsigned int i = from; i < w->n; i++)
-            ops[i] = (struct uring_op){w->stage + w->e[i].off, w->e[i].len, 0};
-        int err = uring_write_chain(w->fd, ops + from, w->n - from);
-        if (err < 0) {
-            log_msg(WINTUN_LOG_WARN, "io_uring failed (%s): writing with write()", strerror(-err));
-            break;
-        }
-        /* Report in order up to the first write that did not run: what a
-         * failure cancelled goes out again after the report, in a new chain
-         * (or with write() when the thread's ring is gone). */
-        unsigned int i = from;
-        for (; i < w->n && ops[i].res != -ECANCELED; i++) {
-            int res = ops[i].res;
-            if (res >= 0)
-                res = (uint32_t)res == w->e[i].len ? 0 : -EIO;
-            report(w, i, res);
-        }
-        from = i;
+    if (!w->batched || w->n == 1) {
+        write_each(w, 0);
+    } else {
+        bool uring = w->uring_best != (++w->batches % WRITER_PROBE_EVERY == 0);
+        uint64_t start = now_ns();
+        unsigned int from = uring ? flush_uring(w) : 0;
+        bool one_way = !uring || from == w->n; /* io_uring did not fail half-way */
+        if (from < w->n)
+            write_each(w, from);
+        if (one_way && w->n >= COST_MIN_BATCH)
+            account(w, uring, now_ns() - start);
     }
-    if (from < w->n)
-        write_each(w, from);
     w->n = 0;
     w->used = 0;
 }
@@ -127,12 +234,13 @@ void writer_commit(struct writer *w, uint32_t len, uint32_t packets, uint32_t by
     }
     if (w->n == 0) {
         /* Nothing to batch with: the write goes out now. */
-        report(w, 0, writer_write_now(w, w->stage + e->off, len));
+        w->done(w->arg, e, w->stage + e->off, writer_write_now(w, w->stage + e->off, len));
         return;
     }
 stage:
     w->n++;
     w->used += (len + 7u) & ~7u;
-    if (w->n == WRITER_BATCH)
+    /* A super-packet ends its batch (writer.h, "Order"). */
+    if (w->n == WRITER_BATCH || (packets > 1 && !w->linked))
         writer_flush(w);
 }

@@ -4,21 +4,34 @@
  *
  * A session's send path stages each packet (a virtio_net_hdr followed by the
  * packet, or a coalesced super-packet) in the writer's stage buffer, and the
- * writer hands the staged writes to the kernel as one io_uring submission of
- * linked writes. Without io_uring (refused, missing, or turned off) every
- * staged write goes out at once with write(), so nothing waits; with it, so
- * does a write that comes after a pause (WRITER_GAP_NS), alone.
+ * writer hands the staged writes to the kernel as one io_uring submission.
+ * Without io_uring (refused, missing, or turned off) every staged write goes
+ * out at once with write(), so nothing waits; with it, so does a write that
+ * comes after a pause (WRITER_GAP_NS), alone.
  *
  * Writes go through the calling thread's io_uring (uring.h).
  *
- * Order. Writes reach the kernel in the order they were staged, whatever the
- * kernel does with them: each write of a submission is linked to the next
- * (IOSQE_IO_LINK), so the kernel starts a write only after the one before it
- * has completed, inline or in an io-wq worker alike. A failed write breaks
- * the chain; the writes after it complete as cancelled and are submitted
- * again, after the failure has been reported, so the caller can write a
- * replacement in between (the segments of a refused super-packet) and order
- * still holds.
+ * Order. Writes reach the kernel in the order they were staged, by
+ * construction:
+ *   - The writes of a submission are unlinked RWF_NOWAIT writes, which the
+ *     kernel issues inline, one after the other, in submission order; a
+ *     write that would have to wait fails with EAGAIN instead of being
+ *     deferred. A TUN queue makes a write wait only when its send buffer is
+ *     limited, and lintun's queues have the kernel's default, unlimited one:
+ *     writer_init() checks (TUNGETSNDBUF) and links the writes
+ *     (IOSQE_IO_LINK) instead where it is not.
+ *   - A write that may fail in a way that makes the caller write something
+ *     else in its place (a super-packet, which a kernel may refuse: the
+ *     caller then writes its segments) is the last of its submission, so the
+ *     replacement goes out before anything staged after it.
+ *   - A write that fails with EAGAIN all the same (another program limited
+ *     the send buffer since) is written again at once with write(), and the
+ *     writer links its writes from then on; it says so in the log.
+ *
+ * How a batch goes out follows the machine and the load: every
+ * WRITER_PROBE_EVERY batches, one goes out with write() each instead of one
+ * io_uring submission, and the writer keeps the batches' cost per write of
+ * each way (timed with the monotonic clock), using the cheaper.
  *
  * Ownership. Staged bytes belong to the writer from writer_commit() until the
  * flush that writes them returns; writer_flush() waits for every completion,
@@ -37,6 +50,7 @@
 #define WRITER_BATCH 32u             /* writes per submission, at most (<= URING_BATCH_MAX) */
 #define WRITER_STAGE (4u * 0x10010u) /* room for four 64 KiB super-packets */
 #define WRITER_GAP_NS 100000ull      /* a write this long after the last batch goes out alone */
+#define WRITER_PROBE_EVERY 64u       /* batches between two that go out the other way */
 
 /* One staged write and what it carries, reported back to the caller. */
 struct writer_entry {
@@ -55,7 +69,11 @@ typedef void writer_done_fn(void *arg, const struct writer_entry *e, const uint8
 
 struct writer {
     int fd;
-    bool batched; /* false: one write() per staged write */
+    bool batched;    /* false: one write() per staged write */
+    bool linked;     /* link the writes of a submission (writer.h, "Order") */
+    bool uring_best; /* batches go out through io_uring (else write() each) */
+    uint32_t batches;
+    uint32_t cost_ns[2]; /* per write, moving average: [0] write() each, [1] io_uring */
     uint8_t *stage;
     size_t used;
     unsigned int n;
@@ -77,6 +95,13 @@ enum writer_mode { WRITER_AUTO, WRITER_PLAIN, WRITER_URING };
 int writer_init(struct writer *w, int fd, enum writer_mode mode, writer_done_fn *done, void *arg);
 void writer_free(struct writer *w);
 
+/*
+ * What a null system call costs in this process, in nanoseconds: measured
+ * once (a few dozen getppid() calls), for the log line that says how a
+ * session writes.
+ */
+unsigned int writer_syscall_ns(void);
+
 /* Does the writer batch through io_uring? */
 static inline bool writer_batched(const struct writer *w) { return w->batched; }
 
@@ -89,7 +114,9 @@ uint8_t *writer_reserve(struct writer *w, size_t size);
 
 /*
  * Stage @len bytes written at the pointer writer_reserve() returned. With
- * io_uring, a full batch is flushed; without, the write goes out now.
+ * io_uring, a full batch is flushed, and so is a batch that ends with a
+ * write of several packets (writer.h, "Order"); without, the write goes out
+ * now.
  */
 void writer_commit(struct writer *w, uint32_t len, uint32_t packets, uint32_t bytes);
 
@@ -101,5 +128,8 @@ static inline bool writer_pending(const struct writer *w) { return w->n > 0; }
 
 /* Write @len bytes now, with write(): 0 or -errno. */
 int writer_write_now(struct writer *w, const uint8_t *p, size_t len);
+
+/* Forget what is staged without writing it (a child of fork(): its parent writes it). */
+void writer_forget(struct writer *w);
 
 #endif

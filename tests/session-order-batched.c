@@ -5,9 +5,11 @@
  * allocation order, sends in whatever order the threads get to them) while
  * a socket drains what arrives. Every datagram arrives, or is counted as a
  * socket drop, and the numbers that arrive only ever go up. Both write
- * paths: io_uring (when this process can have it) and one write() each.
- * With io_uring, the process makes far fewer write system calls than it
- * sends packets (/proc/self/io syscw); with write(), at least one each.
+ * paths: io_uring (when this process can have it), with two flows taking
+ * turns (unmergeable: unlinked batches of single packets) and with one flow
+ * (merged), and one write() each. With io_uring, the process makes far
+ * fewer write system calls than it sends packets (/proc/self/io syscw);
+ * with write(), at least one each.
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -21,20 +23,24 @@ static WINTUN_SESSION_HANDLE s;
 static pthread_mutex_t order_lock = PTHREAD_MUTEX_INITIALIZER;
 static uint32_t order_next;
 static atomic_bool sending;
+static int two_flows;
 
 static void *sender(void *arg)
 {
     (void)arg;
-    struct tpkt t;
+    /* One flow, or two taking turns, which nothing can merge. */
+    struct tpkt t[2];
     uint32_t seq;
     uint8_t pkt[128];
-    tpkt_init_udp4(&t, "10.27.0.2", "10.27.0.1", 6000, 7000);
-    t.payload = (const uint8_t *)&seq;
-    t.plen = sizeof(seq);
+    for (int f = 0; f < 2; f++) {
+        tpkt_init_udp4(&t[f], "10.27.0.2", "10.27.0.1", (uint16_t)(6000 + f * two_flows), 7000);
+        t[f].payload = (const uint8_t *)&seq;
+        t[f].plen = sizeof(seq);
+    }
     for (int i = 0; i < PER_THREAD;) {
         pthread_mutex_lock(&order_lock);
         seq = order_next;
-        size_t n = tpkt_build(&t, pkt);
+        size_t n = tpkt_build(&t[seq & 1], pkt);
         BYTE *p = WintunAllocateSendPacket(s, (DWORD)n);
         if (p)
             order_next++;
@@ -118,8 +124,9 @@ static long long udp_rcvbuf_errors(void)
     return v;
 }
 
-static void run(WINTUN_ADAPTER_HANDLE a, DWORD flags, const char *what)
+static void run(WINTUN_ADAPTER_HANDLE a, DWORD flags, int flows, const char *what)
 {
+    two_flows = flows == 2;
     s = LintunStartSessionEx(a, 0x400000, flags);
     if (!s && GetLastError() == ERROR_NOT_SUPPORTED) {
         printf("%s: io_uring is not available to this process; not run\n", what);
@@ -164,9 +171,9 @@ int main(void)
 {
     WINTUN_ADAPTER_HANDLE a = fixture_adapter(test_logger, L"Order Load", L"Test", NULL);
     REQUIRE(sh("ip addr add 10.27.0.1/24 dev Order_Load") == 0);
-    run(a, LINTUN_SESSION_IO_URING | LINTUN_SESSION_NO_COALESCE, "io_uring, no coalescing");
-    run(a, LINTUN_SESSION_IO_URING, "io_uring");
-    run(a, LINTUN_SESSION_NO_IO_URING | LINTUN_SESSION_NO_COALESCE, "write(), no coalescing");
+    run(a, LINTUN_SESSION_IO_URING, 2, "io_uring, two flows taking turns");
+    run(a, LINTUN_SESSION_IO_URING, 1, "io_uring, one flow");
+    run(a, LINTUN_SESSION_NO_IO_URING | LINTUN_SESSION_NO_COALESCE, 1, "write(), no coalescing");
     WintunCloseAdapter(a);
     return test_done();
 }
