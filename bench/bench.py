@@ -549,6 +549,8 @@ def render(summary, meta):
     out.append("lintun benchmarks, %s: %s reps%s; %d cores (%s), kernel %s" % (
         meta["started"], meta["reps"], ", QUICK" if meta["quick"] else "", m["nproc"],
         m["cpu"], m["kernel"]))
+    out.append("a null system call (getppid) costs %s ns here; Meltdown: %s" % (
+        m.get("syscall_ns", "?"), m.get("meltdown", "?")))
     out.append("machine %.0f%% idle before the run; load average %.2f before, %.2f after%s" % (
         100 * meta["idle_before"], meta["loadavg_before"], meta["loadavg_after"],
         " -- OTHER WORK WAS RUNNING, numbers skewed" if meta["idle_before"] < 0.8 else ""))
@@ -694,7 +696,18 @@ def machine():
                     break
     except OSError:
         pass
+    try:
+        with open("/sys/devices/system/cpu/vulnerabilities/meltdown") as f:
+            meltdown = f.read().strip()
+    except OSError:
+        meltdown = "unknown"
+    syscall_ns = None
+    try:
+        syscall_ns = int(run(os.path.join(BIN, "nullsys")).strip())
+    except (OSError, RuntimeError, ValueError):
+        pass
     return {"nproc": os.cpu_count(), "cpu": cpu, "kernel": platform.release(),
+            "syscall_ns": syscall_ns, "meltdown": meltdown,
             "iperf3": run("iperf3", "--version", check=False).splitlines()[0]
             if shutil.which("iperf3") else None}
 

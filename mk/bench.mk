@@ -4,7 +4,7 @@
 # Reports; never passes or fails, and is never part of `make check`. QUICK=1 for a short run, REPS=N
 # repetitions (default 3). See docs/benchmarks.md.
 
-BENCH_RAW := fwd-naive fwd-vnet echo-naive udpsink udpflood
+BENCH_RAW := fwd-naive fwd-vnet echo-naive udpsink udpflood nullsys
 BENCH_URING := fwd-vnet-uring
 BENCH_LINTUN := fwd-lintun sessrx sesstx echo-lintun
 BENCH_RAW_BINS := $(addprefix $(B)/bench/,$(BENCH_RAW))

@@ -28,6 +28,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <string.h>
+#include <sys/uio.h>
 
 #include "offload.h"
 
@@ -681,6 +682,8 @@ static bool seg_continues(const struct offload_coalescer *c, const uint8_t *pkt,
         return false;
     if (s->pi.proto == PROTO_UDP && c->segments >= UDP_SEGMENTS_MAX)
         return false;
+    if (c->gather && c->segments >= OFFLOAD_GATHER_MAX)
+        return false;
     if (s->payload > c->gso_size || ip_total > IP_MAX_LEN || c->len + s->payload > c->cap)
         return false;
     if (!ip_continues(c, pkt))
@@ -690,19 +693,27 @@ static bool seg_continues(const struct offload_coalescer *c, const uint8_t *pkt,
     return tcp_continues(c, pkt + c->l4_off);
 }
 
-/* Copies the payload to @dst; false (and nothing else changed) when the
- * packet's L4 checksum is not the one segmentation would write. */
-static bool copy_payload(uint8_t *dst, const uint8_t *pkt, const struct seg_info *s)
+/* Copies the payload to @dst (or, gathering, keeps a pointer to it as the
+ * next segment's); false (and nothing else changed) when the packet's L4
+ * checksum is not the one segmentation would write. */
+static bool copy_payload(struct offload_coalescer *c, uint8_t *dst, const uint8_t *pkt,
+                         const struct seg_info *s)
 {
-    uint32_t sum = offload_csum_copy(0, dst, pkt + s->pi.hdr_len, s->payload);
+    const uint8_t *payload = pkt + s->pi.hdr_len;
 
-    return l4_canonical(pkt, &s->pi, sum);
+    if (!c->gather)
+        return l4_canonical(pkt, &s->pi, offload_csum_copy(0, dst, payload, s->payload));
+    if (!l4_canonical(pkt, &s->pi, offload_csum_add(0, payload, s->payload)))
+        return false;
+    c->seg[c->segments] = payload;
+    c->seg_len[c->segments] = (uint16_t)s->payload;
+    return true;
 }
 
 static bool coal_start(struct offload_coalescer *c, const uint8_t *pkt, size_t len,
                        const struct seg_info *s)
 {
-    if (!copy_payload(coal_pkt(c) + s->pi.hdr_len, pkt, s))
+    if (!copy_payload(c, coal_pkt(c) + s->pi.hdr_len, pkt, s))
         return false;
     memcpy(coal_pkt(c), pkt, s->pi.hdr_len);
     c->len = OFFLOAD_VNET_HDR_LEN + len;
@@ -719,7 +730,7 @@ static bool coal_start(struct offload_coalescer *c, const uint8_t *pkt, size_t l
 /* A PSH/FIN on the last segment moves into the super-packet's header. */
 static bool coal_append(struct offload_coalescer *c, const uint8_t *pkt, const struct seg_info *s)
 {
-    if (!copy_payload(c->buf + c->len, pkt, s))
+    if (!copy_payload(c, c->buf + c->len, pkt, s))
         return false;
     c->len += s->payload;
     c->segments++;
@@ -733,11 +744,33 @@ static bool coal_append(struct offload_coalescer *c, const uint8_t *pkt, const s
     return true;
 }
 
+/* Only what an empty coalescer reads is set: coal_start() sets the rest. */
 void offload_coalescer_init(struct offload_coalescer *c, uint8_t *buf, size_t cap)
 {
-    memset(c, 0, sizeof(*c));
     c->buf = buf;
     c->cap = cap;
+    c->len = 0;
+    c->segments = 0;
+    c->closed = false;
+    c->gather = false;
+}
+
+void offload_coalescer_init_gather(struct offload_coalescer *c, uint8_t *hdr_buf)
+{
+    offload_coalescer_init(c, hdr_buf, OFFLOAD_SUPER_LEN);
+    c->gather = true;
+}
+
+unsigned int offload_coalesce_iov(const struct offload_coalescer *c, struct iovec *iov)
+{
+    if (!c->gather) {
+        iov[0] = (struct iovec){c->buf, c->len};
+        return 1;
+    }
+    iov[0] = (struct iovec){c->buf, OFFLOAD_VNET_HDR_LEN + (size_t)c->hdr_len};
+    for (unsigned int i = 0; i < c->segments; i++)
+        iov[i + 1] = (struct iovec){(void *)c->seg[i], c->seg_len[i]};
+    return c->segments + 1;
 }
 
 void offload_coalescer_reset(struct offload_coalescer *c)

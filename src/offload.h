@@ -104,16 +104,31 @@ int offload_split_to(const struct virtio_net_hdr *hdr, const uint8_t *pkt, size_
  * segmentation (or offload_split()) gives back the added packets byte for
  * byte, apart from those renumbered IDs (and so the IPv4 header checksum).
  *
- * Ownership: the coalescer keeps no pointer to the packets given to add
- * (they are copied); it writes only into @buf. One coalescer belongs to one
- * thread; there is no locking.
+ * Ownership: a coalescer made by offload_coalescer_init() keeps no pointer
+ * to the packets given to add (their payloads are copied into @buf). One
+ * made by offload_coalescer_init_gather() copies only the headers of the
+ * first segment into its buffer and keeps a pointer to each segment's
+ * payload, which the caller keeps valid until the super-packet is written
+ * (offload_coalesce_iov() gives the pieces to write, in order); it reads
+ * the payloads once, to check their checksums, and never writes them. Either
+ * writes only into @buf. One coalescer belongs to one thread; there is no
+ * locking.
  */
+/* Segments of a gathered super-packet, at most (as many as the kernel's GRO
+ * merges into one packet). */
+#define OFFLOAD_GATHER_MAX 64u
+/* Room for the buffer of a gathering coalescer: virtio_net_hdr and headers. */
+#define OFFLOAD_GATHER_HDR_LEN 136u
+
 struct offload_coalescer {
-    uint8_t *buf; /* caller's buffer, at least 65535 + 10 bytes */
+    uint8_t *buf; /* caller's buffer: 65535 + 10 bytes, or OFFLOAD_GATHER_HDR_LEN (gather) */
     size_t cap;
-    size_t len;            /* bytes used: virtio_net_hdr + packet */
+    size_t len;            /* bytes of the super-packet: virtio_net_hdr + packet */
     unsigned int segments; /* packets merged so far (0: empty) */
     /* private state below */
+    bool gather;
+    const uint8_t *seg[OFFLOAD_GATHER_MAX]; /* gather: each segment's payload */
+    uint16_t seg_len[OFFLOAD_GATHER_MAX];
     uint16_t gso_size;
     uint8_t gso_type;
     uint16_t l3_len;
@@ -123,6 +138,9 @@ struct offload_coalescer {
 };
 
 void offload_coalescer_init(struct offload_coalescer *c, uint8_t *buf, size_t cap);
+/* A coalescer that gathers payloads where they are; @hdr_buf has
+ * OFFLOAD_GATHER_HDR_LEN bytes. */
+void offload_coalescer_init_gather(struct offload_coalescer *c, uint8_t *hdr_buf);
 
 enum offload_add_result {
     OFFLOAD_MERGED,         /* packet appended to the current super-packet */
@@ -149,6 +167,13 @@ enum offload_add_result offload_coalesce_add(struct offload_coalescer *c, const 
  * adding again.
  */
 size_t offload_coalesce_finish(struct offload_coalescer *c);
+/*
+ * After offload_coalesce_finish(): the super-packet as pieces to write in
+ * order (writev), at most OFFLOAD_GATHER_MAX + 1: the header buffer, then
+ * each segment's payload (gather), or the whole of @buf. Returns how many.
+ */
+struct iovec;
+unsigned int offload_coalesce_iov(const struct offload_coalescer *c, struct iovec *iov);
 void offload_coalescer_reset(struct offload_coalescer *c);
 
 /*

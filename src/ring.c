@@ -128,15 +128,23 @@ int ring_release(struct ring *r, const uint8_t *p)
     return 0;
 }
 
-uint8_t *ring_oldest_done(const struct ring *r, uint32_t *size)
+uint8_t *ring_take_sent(struct ring *r, uint32_t *size)
 {
-    if (r->head == r->next)
+    if (r->taken == r->next)
         return NULL;
-    uint32_t hdr = *slot_header(r, r->head);
+    uint32_t off = r->taken;
+    uint32_t hdr = *slot_header(r, off);
     if (!(hdr & RING_DONE))
         return NULL;
     *size = hdr & RING_SIZE_MASK;
-    return r->data + r->head + RING_ALIGN;
+    r->taken = wrap(r, off + ring_slot_size(*size));
+    return r->data + off + RING_ALIGN;
+}
+
+void ring_free_taken(struct ring *r)
+{
+    while (r->head != r->taken)
+        ring_pop(r);
 }
 
 /*
@@ -155,5 +163,5 @@ void ring_pop(struct ring *r)
     r->head = wrap(r, r->head + ring_slot_size(hdr & RING_SIZE_MASK));
     r->out--;
     if (r->head == r->tail)
-        r->head = r->next = r->tail = 0;
+        r->head = r->next = r->tail = r->taken = 0;
 }

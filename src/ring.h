@@ -14,6 +14,9 @@
  *                 yet or done but behind an older one that is not
  *   [next, tail)  receive: packets stored, not yet handed out
  *   [tail, head)  free
+ * The send ring also has taken, head <= taken <= next: [head, taken) are
+ * sent packets the send path has taken to write, whose bytes it reads
+ * until the kernel has them (ring_free_taken then frees them).
  *
  * Ownership: the ring has no locking of its own. The session guards each ring
  * with its own mutex (rx_lock, tx_lock) and every function here runs under
@@ -40,6 +43,7 @@ struct ring {
     uint32_t head;
     uint32_t next;
     uint32_t tail;
+    uint32_t taken;   /* send ring: [head, taken) taken to write, not freed yet */
     uint32_t ready;   /* packets in [next, tail) */
     uint32_t out;     /* slots in [head, next) */
     uint64_t *starts; /* one bit per 4-byte offset: a live slot starts here */
@@ -70,9 +74,13 @@ uint8_t *ring_alloc(struct ring *r, uint32_t size);
 int ring_mark(struct ring *r, const uint8_t *p);
 /* Receive side: ring_mark, then move head past every done slot. */
 int ring_release(struct ring *r, const uint8_t *p);
-/* Send side: the oldest slot, if it is done; NULL otherwise. */
-uint8_t *ring_oldest_done(const struct ring *r, uint32_t *size);
-/* Send side: drop the oldest slot (after writing it). */
+/* Receive side: drop the oldest slot. */
 void ring_pop(struct ring *r);
+/* Send side: take the oldest sent slot not taken yet; NULL when it is not sent. */
+uint8_t *ring_take_sent(struct ring *r, uint32_t *size);
+/* Send side: are there taken slots not freed yet? */
+static inline bool ring_has_taken(const struct ring *r) { return r->taken != r->head; }
+/* Send side: free every taken slot (their bytes are written). */
+void ring_free_taken(struct ring *r);
 
 #endif

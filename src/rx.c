@@ -234,7 +234,7 @@ static int read_queue(struct session *s)
     struct uring_op ops[RX_BATCH];
     unsigned int depth = s->rx_depth;
     for (unsigned int i = 0; i < depth; i++)
-        ops[i] = (struct uring_op){read_buf(s, i), RX_BUF_LEN, 0};
+        ops[i] = (struct uring_op){.buf = read_buf(s, i), .len = RX_BUF_LEN};
     int err = uring_read_batch(s->tun_fd, ops, depth);
     if (!err && ops[0].res == -EOPNOTSUPP)
         err = -EOPNOTSUPP;

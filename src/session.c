@@ -66,8 +66,7 @@ void session_free(struct session *s)
     ring_free(&s->rx);
     ring_free(&s->tx);
     free(s->rx_buf);
-    free(s->tx_buf);
-    s->rx_buf = s->tx_buf = NULL;
+    s->rx_buf = NULL;
     writer_free(&s->w);
     s->magic = HANDLE_DEAD;
     s->event.magic = HANDLE_DEAD;

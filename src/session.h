@@ -131,15 +131,15 @@ struct session {
     _Alignas(SESSION_CACHE_LINE) pthread_mutex_t tx_lock;
     struct ring tx;
     struct offload_coalescer co;
-    struct writer w;          /* stages writes; several per system call (writer.h) */
-    uint8_t *tx_buf;          /* a zero virtio_net_hdr, then one packet to write */
-    bool held;                /* on the held list (tx.c) */
-    atomic_uintptr_t held_by; /* the thread that sent into it last (tx.c) */
-    bool coalesce;            /* off after a kernel refused a TCP super-packet */
-    bool coalesce_udp;        /* off after a kernel refused a UDP super-packet */
-    uint32_t co_misses;       /* super-packets in a row that ended with one segment */
-    uint32_t co_bypass;       /* packets still to write without trying to merge (tx.c) */
-    uint32_t co_window;       /* the last bypass's length, 0 after a merge */
+    struct writer w;                        /* stages writes; several per system call (writer.h) */
+    uint8_t co_hdr[OFFLOAD_GATHER_HDR_LEN]; /* the open super-packet's headers */
+    bool held;                              /* on the held list (tx.c) */
+    atomic_uintptr_t held_by;               /* the thread that sent into it last (tx.c) */
+    bool coalesce;                          /* off after a kernel refused a TCP super-packet */
+    bool coalesce_udp;                      /* off after a kernel refused a UDP super-packet */
+    uint32_t co_misses; /* super-packets in a row that ended with one segment */
+    uint32_t co_bypass; /* packets still to write without trying to merge (tx.c) */
+    uint32_t co_window; /* the last bypass's length, 0 after a merge */
     LINTUN_SESSION_STATS tx_stats;
 };
 

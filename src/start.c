@@ -111,8 +111,7 @@ static int make_buffers(struct session *s, DWORD capacity)
     if (err)
         return err;
     s->rx_buf = malloc((size_t)RX_BATCH * RX_BUF_LEN);
-    s->tx_buf = calloc(1, RX_BUF_LEN);
-    if (!s->rx_buf || !s->tx_buf)
+    if (!s->rx_buf)
         return -ENOMEM;
     return 0;
 }

@@ -78,24 +78,29 @@ static void count_sent(struct session *s, int err, uint32_t packets, size_t byte
     s->tx_stats.TxBytes += bytes;
 }
 
+/* The virtio_net_hdr of a packet written as it is. */
+static const uint8_t plain_hdr[VNET_HDR_LEN];
+
 /* Fallback after a refused super-packet: write its segments one by one. */
 static int emit_plain(void *arg, const uint8_t *p, size_t n)
 {
     struct session *s = arg;
-    memcpy(s->tx_buf + VNET_HDR_LEN, p, n);
+    struct iovec v[2] = {{(void *)plain_hdr, VNET_HDR_LEN}, {(void *)p, n}};
     s->tx_stats.TxWrites++;
-    count_sent(s, writer_write_now(&s->w, s->tx_buf, VNET_HDR_LEN + n), 1, n);
+    count_sent(s, writer_write_now(&s->w, v, 2, VNET_HDR_LEN + n), 1, n);
     return 0;
 }
 
 /*
  * Some kernels refuse coalesced writes: stop coalescing that kind (UDP or
  * TCP), log once, and write these segments one by one. This runs while the
- * writer reports, before anything staged after the super-packet is written.
+ * writer reports, before anything staged after the super-packet is written
+ * (writer.h, "Order").
  */
-static void refused(struct session *s, const uint8_t *data, uint32_t len, uint32_t segs)
+static void refused(struct session *s, const struct iovec *iov, uint32_t iovcnt, uint32_t len,
+                    uint32_t segs)
 {
-    const struct virtio_net_hdr *h = (const void *)data;
+    const struct virtio_net_hdr *h = iov[0].iov_base;
     bool udp = h->gso_type == VIRTIO_NET_HDR_GSO_UDP_L4;
     log_msg(WINTUN_LOG_WARN,
             "The kernel refused a coalesced %s write; sending %s packets "
@@ -105,21 +110,31 @@ static void refused(struct session *s, const uint8_t *data, uint32_t len, uint32
         s->coalesce_udp = false;
     else
         s->coalesce = false;
-    /* A scratch buffer of its own: this happens once per session at most. */
-    uint8_t *scratch = malloc(OFFLOAD_SCRATCH_LEN);
-    if (!scratch || offload_split(h, data + VNET_HDR_LEN, len - VNET_HDR_LEN, emit_plain, s,
-                                  scratch, OFFLOAD_SCRATCH_LEN) < 0)
+    /* Buffers of its own: this happens once per session at most. The
+     * super-packet is gathered in one, and split with the other. */
+    uint8_t *data = malloc(len), *scratch = malloc(OFFLOAD_SCRATCH_LEN);
+    if (data && scratch) {
+        size_t at = 0;
+        for (uint32_t i = 0; i < iovcnt; i++) {
+            memcpy(data + at, iov[i].iov_base, iov[i].iov_len);
+            at += iov[i].iov_len;
+        }
+    }
+    if (!data || !scratch ||
+        offload_split((const void *)data, data + VNET_HDR_LEN, len - VNET_HDR_LEN, emit_plain, s,
+                      scratch, OFFLOAD_SCRATCH_LEN) < 0)
         s->tx_stats.TxDroppedKernel += segs;
     free(scratch);
+    free(data);
 }
 
 /* The writer's report on one write (tx_lock held): count it. */
-static void written(void *arg, const struct writer_entry *e, const uint8_t *data, int res)
+static void written(void *arg, const struct writer_entry *e, const struct iovec *iov, int res)
 {
     struct session *s = arg;
     s->tx_stats.TxWrites++;
     if (res == -EINVAL && e->packets > 1 && !(s->flags & LINTUN_SESSION_PASSTHROUGH)) {
-        refused(s, data, e->len, e->packets);
+        refused(s, iov, e->iovcnt, e->len, e->packets);
         return;
     }
     count_sent(s, res, e->packets, e->bytes);
@@ -132,26 +147,26 @@ int tx_init(struct session *s, enum writer_mode mode)
     return writer_init(&s->w, s->tun_fd, mode, written, s);
 }
 
-/* Stage one packet behind a zero virtio_net_hdr (tx_lock held). */
+/* Stage one packet, where it lies in the send ring, behind a zero
+ * virtio_net_hdr (tx_lock held). */
 static void write_packet(struct session *s, const uint8_t *p, uint32_t n)
 {
-    uint8_t *dst = writer_reserve(&s->w, VNET_HDR_LEN + n);
-    memset(dst, 0, VNET_HDR_LEN);
-    memcpy(dst + VNET_HDR_LEN, p, n);
-    writer_commit(&s->w, VNET_HDR_LEN + n, 1, n);
+    struct iovec *v = writer_pieces(&s->w);
+    v[0] = (struct iovec){(void *)plain_hdr, VNET_HDR_LEN};
+    v[1] = (struct iovec){(void *)p, n};
+    writer_commit(&s->w, 2, 1, n);
 }
 
 /*
- * An empty coalescer builds its next super-packet at the free end of the
- * writer's stage, where finishing it stages it without a copy. Nothing else
- * is staged while the coalescer holds segments: every packet that does not
- * merge finishes the super-packet first (submit()).
+ * An empty coalescer builds its next super-packet's headers in co_hdr and
+ * keeps pointers to the segments' payloads in their send ring slots.
+ * Nothing else is staged while the coalescer holds segments: every packet
+ * that does not merge finishes the super-packet first (submit()).
  */
 static void co_place(struct session *s)
 {
     if (!s->co.segments)
-        offload_coalescer_init(&s->co, writer_reserve(&s->w, OFFLOAD_SUPER_LEN),
-                               OFFLOAD_SUPER_LEN);
+        offload_coalescer_init_gather(&s->co, s->co_hdr);
 }
 
 /* Stage the coalescer's super-packet and empty it (tx_lock held). */
@@ -164,7 +179,11 @@ static void write_coalesced(struct session *s)
     size_t len = offload_coalesce_finish(co);
     /* TxBytes counts the packets as the program sent them, each with its headers. */
     size_t bytes = len - VNET_HDR_LEN + (size_t)(segs - 1) * co->hdr_len;
-    writer_commit(&s->w, (uint32_t)len, segs, (uint32_t)bytes);
+    struct iovec *v = writer_pieces(&s->w);
+    unsigned int pieces = offload_coalesce_iov(co, v);
+    /* The headers move to the stage, where they stay until written. */
+    v[0].iov_base = memcpy(writer_stage(&s->w, v[0].iov_len), v[0].iov_base, v[0].iov_len);
+    writer_commit(&s->w, pieces, segs, (uint32_t)bytes);
     offload_coalescer_reset(co);
     if (segs > 1) {
         s->co_misses = 0;
@@ -186,8 +205,8 @@ static void submit(struct session *s, const uint8_t *p, uint32_t n)
             count_sent(s, -EINVAL, 1, n);
             return;
         }
-        memcpy(writer_reserve(&s->w, n), p, n);
-        writer_commit(&s->w, n, 1, n);
+        *writer_pieces(&s->w) = (struct iovec){(void *)p, n};
+        writer_commit(&s->w, 1, 1, n);
         return;
     }
     if (!offload_packet_valid(p, n)) {
@@ -226,6 +245,8 @@ void tx_flush_held(struct session *s)
 {
     write_coalesced(s);
     writer_flush(&s->w);
+    /* The kernel has every taken packet's bytes: their slots are free. */
+    ring_free_taken(&s->tx);
 }
 
 /* Write out what s holds back (tx_lock held): nonzero when it had something. */
@@ -429,12 +450,12 @@ void tx_flush_ready(struct session *s)
 {
     uint32_t n;
     uint8_t *p;
-    while ((p = ring_oldest_done(&s->tx, &n))) {
+    while ((p = ring_take_sent(&s->tx, &n)))
         submit(s, p, n);
-        ring_pop(&s->tx);
-    }
-    if (!s->co.segments && !writer_pending(&s->w))
+    if (!s->co.segments && !writer_pending(&s->w)) {
+        ring_free_taken(&s->tx);
         return;
+    }
     /* A session that holds nothing back writes what this call made ready
      * before the call returns, in as few system calls as it can. */
     if ((s->flags & LINTUN_SESSION_NO_COALESCE) || atomic_load(&s->ending))
@@ -469,8 +490,15 @@ LINTUN_EXPORT BYTE *WintunAllocateSendPacket(WINTUN_SESSION_HANDLE handle, DWORD
     if (s->magic != SESSION_MAGIC) {
         set_last_error(ERROR_INVALID_HANDLE);
     } else if (!(p = ring_alloc(&s->tx, size))) {
-        s->tx_stats.TxRingFull++;
-        set_last_error(ERROR_BUFFER_OVERFLOW);
+        /* Slots whose packets are held back come free once written. */
+        if (ring_has_taken(&s->tx)) {
+            tx_flush_held(s);
+            p = ring_alloc(&s->tx, size);
+        }
+        if (!p) {
+            s->tx_stats.TxRingFull++;
+            set_last_error(ERROR_BUFFER_OVERFLOW);
+        }
     }
     pthread_mutex_unlock(&s->tx_lock);
     return p;

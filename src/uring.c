@@ -106,7 +106,7 @@ static void probe(void)
         return;
     }
     struct io_uring_probe *p = io_uring_get_probe_ring(thread_ring);
-    uring_ok = p && io_uring_opcode_supported(p, IORING_OP_WRITE) &&
+    uring_ok = p && io_uring_opcode_supported(p, IORING_OP_WRITEV) &&
                io_uring_opcode_supported(p, IORING_OP_READ);
     io_uring_free_probe(p);
     if (!uring_ok) {
@@ -147,7 +147,7 @@ static int submit_batch(int fd, struct uring_op *ops, unsigned int n, bool write
     for (unsigned int i = 0; i < n; i++) {
         struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
         if (write)
-            io_uring_prep_write(sqe, fd, ops[i].buf, ops[i].len, 0);
+            io_uring_prep_writev(sqe, fd, ops[i].iov, ops[i].iovcnt, 0);
         else
             io_uring_prep_read(sqe, fd, ops[i].buf, ops[i].len, 0);
         /* An operation that cannot complete now fails with EAGAIN instead

@@ -28,10 +28,14 @@
 
 #define URING_BATCH_MAX 32u /* operations per submission, at most */
 
-/* One read or write of a submission. */
+struct iovec;
+
+/* One read (into buf) or write (of iov) of a submission. */
 struct uring_op {
     uint8_t *buf;
     uint32_t len;
+    const struct iovec *iov;
+    uint32_t iovcnt;
     int res; /* filled in: bytes transferred, or -errno */
 };
 
@@ -44,7 +48,8 @@ struct uring_op {
 bool uring_available(void);
 
 /*
- * Write ops[0..n-1] to @fd as one submission.
+ * Write ops[0..n-1] to @fd as one submission, each op's iovecs as one
+ * write (writev).
  *
  * Unlinked (!linked): every write carries RWF_NOWAIT, so the kernel issues
  * each one inline, in submission order, and one that would have to wait

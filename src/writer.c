@@ -29,7 +29,7 @@ int writer_init(struct writer *w, int fd, enum writer_mode mode, writer_done_fn 
     w->done = done;
     w->arg = arg;
     w->uring_best = true;
-    w->stage = malloc(WRITER_STAGE);
+    w->stage = malloc(WRITER_BATCH * WRITER_STAGE_PER);
     if (!w->stage)
         return -ENOMEM;
     if (mode == WRITER_PLAIN)
@@ -77,45 +77,58 @@ void writer_free(struct writer *w)
     w->stage = NULL;
 }
 
-void writer_forget(struct writer *w)
+/* The stage starts over: nothing is staged. */
+static void empty(struct writer *w)
 {
     w->n = 0;
     w->used = 0;
+    w->pieces = 0;
 }
 
-int writer_write_now(struct writer *w, const uint8_t *p, size_t len)
+void writer_forget(struct writer *w) { empty(w); }
+
+int writer_write_now(struct writer *w, const struct iovec *iov, unsigned int iovcnt, size_t len)
 {
     ssize_t r;
     do
-        r = write(w->fd, p, len);
+        r = writev(w->fd, iov, (int)iovcnt);
     while (r < 0 && errno == EINTR);
     if (r < 0)
         return -errno;
     return (size_t)r == len ? 0 : -EIO;
 }
 
-uint8_t *writer_reserve(struct writer *w, size_t size)
+/* At most WRITER_BATCH writes are staged, each with at most
+ * WRITER_STAGE_PER bytes of the stage: it never runs out. */
+uint8_t *writer_stage(struct writer *w, size_t size)
 {
-    if (WRITER_STAGE - w->used < size)
-        writer_flush(w);
-    return w->stage + w->used;
+    uint8_t *p = w->stage + w->used;
+    w->used += (size + 7u) & ~(size_t)7u;
+    return p;
 }
 
-static uint8_t *entry_data(struct writer *w, unsigned int i) { return w->stage + w->e[i].off; }
+static const struct iovec *entry_iov(const struct writer *w, unsigned int i)
+{
+    return w->iov + w->e[i].iov;
+}
+
+static int write_entry(struct writer *w, unsigned int i)
+{
+    return writer_write_now(w, entry_iov(w, i), w->e[i].iovcnt, w->e[i].len);
+}
 
 static void report(struct writer *w, unsigned int i, int res)
 {
     if (res >= 0)
         res = (uint32_t)res == w->e[i].len ? 0 : -EIO;
-    w->done(w->arg, &w->e[i], entry_data(w, i), res);
+    w->done(w->arg, &w->e[i], entry_iov(w, i), res);
 }
 
-/* One write() each, in order, from entry @from on. */
+/* One writev() each, in order, from entry @from on. */
 static void write_each(struct writer *w, unsigned int from)
 {
     for (unsigned int i = from; i < w->n; i++)
-        w->done(w->arg, &w->e[i], entry_data(w, i),
-                writer_write_now(w, entry_data(w, i), w->e[i].len));
+        w->done(w->arg, &w->e[i], entry_iov(w, i), write_entry(w, i));
 }
 
 /*
@@ -138,7 +151,7 @@ static int write_waiting(struct writer *w, unsigned int i)
         struct pollfd p = {.fd = w->fd, .events = POLLOUT};
         if (tries)
             poll(&p, 1, 10);
-        res = writer_write_now(w, entry_data(w, i), w->e[i].len);
+        res = write_entry(w, i);
     }
     return res;
 }
@@ -154,7 +167,7 @@ static unsigned int flush_uring(struct writer *w)
     unsigned int from = 0;
     while (from < w->n) {
         for (unsigned int i = from; i < w->n; i++)
-            ops[i] = (struct uring_op){entry_data(w, i), w->e[i].len, 0};
+            ops[i] = (struct uring_op){.iov = entry_iov(w, i), .iovcnt = w->e[i].iovcnt};
         int err = uring_write_batch(w->fd, ops + from, w->n - from, w->linked);
         if (err < 0) {
             log_msg(WINTUN_LOG_WARN, "io_uring failed (%s): writing with write()", strerror(-err));
@@ -209,15 +222,18 @@ void writer_flush(struct writer *w)
         if (one_way && w->n >= COST_MIN_BATCH)
             account(w, uring, now_ns() - start);
     }
-    w->n = 0;
-    w->used = 0;
+    empty(w);
 }
 
-void writer_commit(struct writer *w, uint32_t len, uint32_t packets, uint32_t bytes)
+void writer_commit(struct writer *w, uint32_t iovcnt, uint32_t packets, uint32_t bytes)
 {
     struct writer_entry *e = &w->e[w->n];
-    e->off = (uint32_t)w->used;
-    e->len = len;
+    size_t len = 0;
+    for (unsigned int i = 0; i < iovcnt; i++)
+        len += w->iov[w->pieces + i].iov_len;
+    e->iov = w->pieces;
+    e->iovcnt = iovcnt;
+    e->len = (uint32_t)len;
     e->packets = packets;
     e->bytes = bytes;
     if (w->n == 0 && w->batched) {
@@ -234,13 +250,15 @@ void writer_commit(struct writer *w, uint32_t len, uint32_t packets, uint32_t by
     }
     if (w->n == 0) {
         /* Nothing to batch with: the write goes out now. */
-        w->done(w->arg, e, w->stage + e->off, writer_write_now(w, w->stage + e->off, len));
+        w->done(w->arg, e, entry_iov(w, 0), write_entry(w, 0));
+        empty(w);
         return;
     }
 stage:
     w->n++;
-    w->used += (len + 7u) & ~7u;
+    w->pieces += iovcnt;
     /* A super-packet ends its batch (writer.h, "Order"). */
-    if (w->n == WRITER_BATCH || (packets > 1 && !w->linked))
+    if (w->n == WRITER_BATCH || WRITER_IOV - w->pieces < WRITER_PIECES ||
+        (packets > 1 && !w->linked))
         writer_flush(w);
 }

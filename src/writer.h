@@ -2,9 +2,12 @@
 /*
  * The writer: packets bound for the kernel, several per system call.
  *
- * A session's send path stages each packet (a virtio_net_hdr followed by the
- * packet, or a coalesced super-packet) in the writer's stage buffer, and the
- * writer hands the staged writes to the kernel as one io_uring submission.
+ * A session's send path stages each write as a list of pieces (iovecs): a
+ * virtio_net_hdr and the packet where it lies in the send ring, or a
+ * coalesced super-packet's headers (built in the writer's small stage
+ * buffer) and each segment's payload where it lies. Nothing is copied: the
+ * kernel reads the bytes from where the program wrote them. The writer
+ * hands the staged writes to the kernel as one io_uring submission.
  * Without io_uring (refused, missing, or turned off) every staged write goes
  * out at once with write(), so nothing waits; with it, so does a write that
  * comes after a pause (WRITER_GAP_NS), alone.
@@ -33,9 +36,11 @@
  * io_uring submission, and the writer keeps the batches' cost per write of
  * each way (timed with the monotonic clock), using the cheaper.
  *
- * Ownership. Staged bytes belong to the writer from writer_commit() until the
- * flush that writes them returns; writer_flush() waits for every completion,
- * so no write is in flight when it returns and the stage starts over at 0.
+ * Ownership. The bytes a staged write points at must stay as they are from
+ * writer_commit() until the flush that writes them returns (the send ring
+ * frees a packet's slot only then); writer_flush() waits for every
+ * completion, so no write is in flight when it returns and the stage starts
+ * over.
  *
  * Locking: none. A writer belongs to one session's send half and every call
  * runs under that session's tx_lock.
@@ -46,15 +51,23 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/uio.h>
+#include "offload.h"
 
-#define WRITER_BATCH 32u             /* writes per submission, at most (<= URING_BATCH_MAX) */
-#define WRITER_STAGE (4u * 0x10010u) /* room for four 64 KiB super-packets */
-#define WRITER_GAP_NS 100000ull      /* a write this long after the last batch goes out alone */
-#define WRITER_PROBE_EVERY 64u       /* batches between two that go out the other way */
+#define WRITER_BATCH 32u /* writes per submission, at most (<= URING_BATCH_MAX) */
+/* Pieces of one write, at most: a super-packet's headers and its segments. */
+#define WRITER_PIECES (OFFLOAD_GATHER_MAX + 1u)
+/* Pieces of a batch: a batch is flushed when fewer than WRITER_PIECES are left. */
+#define WRITER_IOV (2u * WRITER_BATCH + WRITER_PIECES)
+/* Stage bytes of one write, at most: a super-packet's headers. */
+#define WRITER_STAGE_PER OFFLOAD_GATHER_HDR_LEN
+#define WRITER_GAP_NS 100000ull /* a write this long after the last batch goes out alone */
+#define WRITER_PROBE_EVERY 64u  /* batches between two that go out the other way */
 
 /* One staged write and what it carries, reported back to the caller. */
 struct writer_entry {
-    uint32_t off;     /* in the stage */
+    uint32_t iov;     /* its first piece in the writer's iov[] */
+    uint32_t iovcnt;  /* its pieces */
     uint32_t len;     /* bytes to write, header included */
     uint32_t packets; /* packets the program sent that this write carries */
     uint32_t bytes;   /* their bytes, as the program sent them */
@@ -62,10 +75,11 @@ struct writer_entry {
 
 /*
  * Called for every staged write once the kernel has answered, in staging
- * order: @res is 0 or -errno. @data points at the staged bytes, still valid
- * during the call.
+ * order: @res is 0 or -errno. @iov holds the write's e->iovcnt pieces, whose
+ * bytes are still valid during the call.
  */
-typedef void writer_done_fn(void *arg, const struct writer_entry *e, const uint8_t *data, int res);
+typedef void writer_done_fn(void *arg, const struct writer_entry *e, const struct iovec *iov,
+                            int res);
 
 struct writer {
     int fd;
@@ -74,13 +88,15 @@ struct writer {
     bool uring_best; /* batches go out through io_uring (else write() each) */
     uint32_t batches;
     uint32_t cost_ns[2]; /* per write, moving average: [0] write() each, [1] io_uring */
-    uint8_t *stage;
+    uint8_t *stage;      /* WRITER_BATCH * WRITER_STAGE_PER bytes: headers of staged writes */
     size_t used;
     unsigned int n;
-    uint64_t last_ns; /* when the last batch started (or a lone write went) */
+    unsigned int pieces; /* iov[] in use */
+    uint64_t last_ns;    /* when the last batch started (or a lone write went) */
     writer_done_fn *done;
     void *arg;
     struct writer_entry e[WRITER_BATCH];
+    struct iovec iov[WRITER_IOV];
 };
 
 /* How a session asks for its writer. */
@@ -106,19 +122,21 @@ unsigned int writer_syscall_ns(void);
 static inline bool writer_batched(const struct writer *w) { return w->batched; }
 
 /*
- * Room for a write of up to @size bytes (at most WRITER_STAGE): a pointer to
- * the free end of the stage, after flushing the stage when it has too little
- * room. Nothing is staged until writer_commit().
+ * @size bytes of the stage (at most WRITER_STAGE_PER), for headers that the
+ * next write points at; valid until the flush that writes it.
  */
-uint8_t *writer_reserve(struct writer *w, size_t size);
+uint8_t *writer_stage(struct writer *w, size_t size);
+
+/* Room for the next write's pieces: WRITER_PIECES iovecs. */
+static inline struct iovec *writer_pieces(struct writer *w) { return w->iov + w->pieces; }
 
 /*
- * Stage @len bytes written at the pointer writer_reserve() returned. With
- * io_uring, a full batch is flushed, and so is a batch that ends with a
- * write of several packets (writer.h, "Order"); without, the write goes out
- * now.
+ * Stage a write of the @iovcnt pieces filled in at writer_pieces(). With
+ * io_uring, a full batch is flushed (WRITER_BATCH writes, or too few pieces
+ * left for another write), and so is a batch that ends with a write of
+ * several packets (writer.h, "Order"); without, the write goes out now.
  */
-void writer_commit(struct writer *w, uint32_t len, uint32_t packets, uint32_t bytes);
+void writer_commit(struct writer *w, uint32_t iovcnt, uint32_t packets, uint32_t bytes);
 
 /* Write everything staged, in order, and report each result. */
 void writer_flush(struct writer *w);
@@ -126,8 +144,8 @@ void writer_flush(struct writer *w);
 /* Has anything been staged and not yet written? */
 static inline bool writer_pending(const struct writer *w) { return w->n > 0; }
 
-/* Write @len bytes now, with write(): 0 or -errno. */
-int writer_write_now(struct writer *w, const uint8_t *p, size_t len);
+/* Write @iovcnt pieces of @len bytes in all now, with writev(): 0 or -errno. */
+int writer_write_now(struct writer *w, const struct iovec *iov, unsigned int iovcnt, size_t len);
 
 /* Forget what is staged without writing it (a child of fork(): its parent writes it). */
 void writer_forget(struct writer *w);

@@ -32,18 +32,21 @@ static void order(void)
     uint8_t *a = ring_alloc(&r, 10), *b = ring_alloc(&r, 20), *c = ring_alloc(&r, 30);
     uint32_t n;
     CHECK_EQ(ring_mark(&r, c), 0);
-    CHECK(ring_oldest_done(&r, &n) == NULL); /* a holds everything back */
+    CHECK(ring_take_sent(&r, &n) == NULL); /* a holds everything back */
     CHECK_EQ(ring_mark(&r, a), 0);
-    CHECK(ring_oldest_done(&r, &n) == a);
+    uint32_t before = ring_space(&r);
+    CHECK(ring_take_sent(&r, &n) == a);
     CHECK_EQ(n, 10);
-    ring_pop(&r);
-    CHECK(ring_oldest_done(&r, &n) == NULL); /* b not sent yet */
+    CHECK_EQ(ring_space(&r), before);    /* taken, not written yet: still held */
+    CHECK_EQ(ring_mark(&r, a), -EINVAL); /* sent once only */
+    ring_free_taken(&r);
+    CHECK(ring_space(&r) > before);
+    CHECK(ring_take_sent(&r, &n) == NULL); /* b not sent yet */
     CHECK_EQ(ring_mark(&r, b), 0);
-    CHECK(ring_oldest_done(&r, &n) == b);
-    ring_pop(&r);
-    CHECK(ring_oldest_done(&r, &n) == c);
+    CHECK(ring_take_sent(&r, &n) == b);
+    CHECK(ring_take_sent(&r, &n) == c);
     CHECK_EQ(n, 30);
-    ring_pop(&r);
+    ring_free_taken(&r);
     CHECK_EQ(r.head, r.tail);
     ring_free(&r);
 }

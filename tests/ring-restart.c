@@ -33,18 +33,20 @@ int main(void)
     CHECK(ring_take(&r, &n) == first);
     CHECK_EQ(ring_release(&r, first), 0);
 
-    /* Send side: allocate two, send both; popping the last starts over. */
+    /* Send side: allocate two, send both; freeing the last starts over. */
     uint8_t *s1 = ring_alloc(&r, 300), *s2 = ring_alloc(&r, 300);
     REQUIRE(s1 == first && s2);
     CHECK_EQ(ring_mark(&r, s1), 0);
     CHECK_EQ(ring_mark(&r, s2), 0);
     uint32_t len;
-    CHECK(ring_oldest_done(&r, &len) == s1);
-    ring_pop(&r);
+    CHECK(ring_take_sent(&r, &len) == s1);
+    ring_free_taken(&r);
     CHECK(ring_alloc(&r, 300) != first); /* s2 still queued: keeps its place */
-    CHECK(ring_oldest_done(&r, &len) == s2);
-    ring_pop(&r);
-    CHECK(ring_oldest_done(&r, &len) == NULL); /* the third is allocated, not sent */
+    CHECK(ring_take_sent(&r, &len) == s2);
+    CHECK(ring_has_taken(&r));
+    ring_free_taken(&r);
+    CHECK(!ring_has_taken(&r));
+    CHECK(ring_take_sent(&r, &len) == NULL); /* the third is allocated, not sent */
     CHECK(r.tail != 0);
 
     /* A full-size empty ring after restart: capacity is unchanged. */

@@ -104,7 +104,8 @@ int main(void)
     printf("parent: %d datagrams arrived (want %d)\n", total, 2 * BURST);
     for (int i = 0; i < BURST; i++) {
         if (counts[100 + i] != 1)
-            FAILF("datagram %d held by the parent at the fork arrived %d times", i, counts[100 + i]);
+            FAILF("datagram %d held by the parent at the fork arrived %d times", i,
+                  counts[100 + i]);
         if (counts[200 + i] != 1)
             FAILF("datagram %d the child sent arrived %d times", i, counts[200 + i]);
     }
