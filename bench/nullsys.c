@@ -22,7 +22,8 @@ int main(void)
         for (int i = 0; i < CALLS; i++)
             syscall(SYS_getppid);
         clock_gettime(CLOCK_MONOTONIC, &b);
-        double ns = ((double)(b.tv_sec - a.tv_sec) * 1e9 + (double)(b.tv_nsec - a.tv_nsec)) / CALLS;
+        double ns = ((double)(b.tv_sec - a.tv_sec) * 1e9 + (double)(b.tv_nsec - a.tv_nsec)) /
+                    CALLS;
         if (ns < best)
             best = ns;
     }

@@ -75,6 +75,19 @@ uint8_t *ring_push(struct ring *r, uint32_t size)
     return r->data + off + RING_ALIGN;
 }
 
+void ring_shrink_last(struct ring *r, uint8_t *p, uint32_t size)
+{
+    uint32_t off = (uint32_t)(p - r->data) - RING_ALIGN;
+    if (size == 0) {
+        mark_start(r, off, false);
+        r->tail = off;
+        r->ready--;
+        return;
+    }
+    *slot_header(r, off) = size;
+    r->tail = wrap(r, off + ring_slot_size(size));
+}
+
 uint8_t *ring_take(struct ring *r, int32_t *size)
 {
     if (r->next == r->tail)

@@ -61,6 +61,11 @@ void ring_free(struct ring *r);
 uint32_t ring_space(const struct ring *r);
 /* Append a slot of size bytes at tail; pointer to its data or NULL when full. */
 uint8_t *ring_push(struct ring *r, uint32_t size);
+/*
+ * Receive side: make the slot of data pointer p, the last one pushed, @size
+ * bytes (at most what it was pushed with); 0 removes it.
+ */
+void ring_shrink_last(struct ring *r, uint8_t *p, uint32_t size);
 /* Hand out the packet at next; NULL when none. -1 in *size: corrupt slot. */
 uint8_t *ring_take(struct ring *r, int32_t *size);
 /* Send side: push and hand out at once (the slot is the program's). */

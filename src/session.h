@@ -120,6 +120,7 @@ struct session {
     uint8_t rx_depth;           /* reads per system call now (rx.c) */
     uint8_t rx_streak;          /* reads in a row that found a packet */
     bool rx_batched;            /* reads may go through io_uring */
+    bool rx_direct;             /* the last read was large: read into the ring (rx.c) */
     atomic_bool rx_blocked;     /* tun_fd left out of waits until room frees */
     bool rx_offload_off;        /* receive offload turned off while unused (rx.c) */
     uint32_t rx_plain_reads;    /* reads in a row without a super-packet */
