@@ -638,6 +638,10 @@ static void config_values(void)
     LINTUN_ROUTE r = {.Metric = 0};
     DWORD n = 4;
 
+    expect_log("is NULL or has a bad family or prefix length");
+    expect_log("Count is NULL, or");
+    expect_log("Mtu is NULL");
+    expect_log("Up is NULL");
     WINTUN_ADAPTER_HANDLE a = fixture_adapter(test_logger, L"badinput", L"Test", NULL);
 
     /* NULL pointers. */

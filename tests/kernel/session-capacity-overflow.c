@@ -11,6 +11,10 @@
 
 int main(void)
 {
+    /* What this test provokes on purpose (any other warning or error fails it). */
+    expect_log("is above 65535");
+    expect_log("Unknown session flags");
+    expect_log("Ring capacity");
     WINTUN_ADAPTER_HANDLE a = fixture_adapter(test_logger, L"Cap", L"Test", NULL);
     DWORD bad[] = {0, 1, 0x1ffff, 0x20001, 0x30000, 0x8000000, 0xffffffff};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)

@@ -72,8 +72,13 @@ static inline __attribute__((noreturn)) void skip(const char *why)
     exit(77);
 }
 
+static int unexpected_log_lines_;
+
 static inline int test_done(void)
 {
+    if (__atomic_load_n(&unexpected_log_lines_, __ATOMIC_RELAXED))
+        fprintf(stderr, "%d warning or error line(s) in the log that the test did not expect\n",
+                __atomic_load_n(&unexpected_log_lines_, __ATOMIC_RELAXED));
     if (harness_failures) {
         fprintf(stderr, "%d check(s) failed\n", harness_failures);
         return 1;
@@ -240,15 +245,55 @@ static inline int waitpid_within(pid_t pid, unsigned seconds, const char *what)
     }
 }
 
-/* A logger that prints to stderr, for test logs. */
+/*
+ * The test logger prints every line to stderr (for the test's log) and fails
+ * the test on a warning or error it did not declare: a test that provokes
+ * one calls expect_log() first with a piece of its text ("" accepts every
+ * line, for a test made of deliberate failures). An unexpected warning is a
+ * behaviour nobody pinned down (a fallback taken silently, a retry), so it
+ * counts as a failed check. Safe from any thread; the declarations are made
+ * before the calls that log.
+ */
+#define EXPECT_LOG_MAX 16
+static const char *expect_log_[EXPECT_LOG_MAX];
+static int expect_log_n_;
+
+static inline void expect_log(const char *piece)
+{
+    if (expect_log_n_ == EXPECT_LOG_MAX) {
+        fprintf(stderr, "expect_log: more than %d pieces\n", EXPECT_LOG_MAX);
+        exit(1);
+    }
+    expect_log_[expect_log_n_++] = piece;
+}
+
+/* Forget the declared pieces: later warnings and errors fail again. */
+static inline void expect_log_none(void) { expect_log_n_ = 0; }
+
+/* Whether @msg (a log line) contains a piece declared with expect_log(). */
+static inline int log_expected(const WCHAR *msg)
+{
+    char text[2048];
+    snprintf(text, sizeof(text), "%ls", msg);
+    for (int i = 0; i < expect_log_n_; i++)
+        if (strstr(text, expect_log_[i]))
+            return 1;
+    return 0;
+}
+
 static inline void test_logger(WINTUN_LOGGER_LEVEL level, DWORD64 ts, const WCHAR *msg)
 {
     (void)ts;
-    fprintf(stderr, "[%c] %ls\n",
+    int bad = level != WINTUN_LOG_INFO && !log_expected(msg);
+    fprintf(stderr, "[%c] %ls%s\n",
             level == WINTUN_LOG_ERR    ? '!'
             : level == WINTUN_LOG_WARN ? '-'
                                        : '+',
-            msg);
+            msg, bad ? "  <- unexpected: the test did not declare it (expect_log)" : "");
+    if (bad) {
+        __atomic_add_fetch(&unexpected_log_lines_, 1, __ATOMIC_RELAXED);
+        __atomic_add_fetch(&harness_failures, 1, __ATOMIC_RELAXED);
+    }
 }
 
 #endif
