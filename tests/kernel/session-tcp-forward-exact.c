@@ -11,6 +11,8 @@
  * Then with offload after a burst of small UDP datagrams: the session turns
  * receive offload off after enough reads without a super-packet, and the
  * TCP stream that follows must turn it back on (super-packets again).
+ * Lost packets show as a stream that stops: no byte arriving for 3 s
+ * (scaled) fails the test at once, naming where the stream stood.
  * test-rerun: plain
  */
 #include <netinet/in.h>
@@ -57,6 +59,47 @@ static uint8_t stream_byte(uint64_t i)
 
 static long mismatch_at = -1;
 static uint64_t received;
+
+/*
+ * Watches the stream while the client sends: when no byte has arrived for
+ * STALL_S seconds (scaled; TCP's retransmissions after a lost packet start
+ * at 200 ms), the forwarder lost what TCP could not recover in time, so the
+ * test fails at once instead of at its watchdog.
+ */
+#define STALL_S 3
+struct stall_watch {
+    WINTUN_SESSION_HANDLE sa, sb;
+    atomic_bool done;
+};
+
+static void *stall_watch(void *arg)
+{
+    struct stall_watch *w = arg;
+    uint64_t last = 0;
+    double since = now_ms(), bound = STALL_S * 1000 * test_slowdown();
+    while (!atomic_load(&w->done)) {
+        usleep(50000);
+        uint64_t now = __atomic_load_n(&received, __ATOMIC_RELAXED);
+        if (now != last) {
+            last = now;
+            since = now_ms();
+        } else if (now_ms() - since > bound) {
+            LINTUN_SESSION_STATS a = {0}, b = {0};
+            LintunGetSessionStats(w->sa, &a);
+            LintunGetSessionStats(w->sb, &b);
+            fprintf(stderr,
+                    "the stream stalled: %llu of %u bytes arrived, none for %.0f ms (a: %llu "
+                    "packets read, %llu dropped; b: %llu sent, %llu dropped by the kernel, %llu "
+                    "ring full)\n",
+                    (unsigned long long)now, STREAM_BYTES, now_ms() - since,
+                    (unsigned long long)a.RxPackets, (unsigned long long)a.RxDropped,
+                    (unsigned long long)b.TxPackets, (unsigned long long)b.TxDroppedKernel,
+                    (unsigned long long)b.TxRingFull);
+            _exit(1);
+        }
+    }
+    return NULL;
+}
 static atomic_int offload_off, offload_on;
 
 static void logger(WINTUN_LOGGER_LEVEL level, DWORD64 ts, const WCHAR *msg)
@@ -90,7 +133,7 @@ static void *server(void *arg)
         for (ssize_t i = 0; i < n; i++)
             if (mismatch_at < 0 && buf[i] != stream_byte(received + (uint64_t)i))
                 mismatch_at = (long)(received + (uint64_t)i);
-        received += (uint64_t)n;
+        __atomic_store_n(&received, received + (uint64_t)n, __ATOMIC_RELAXED);
     }
     if (c >= 0)
         close(c);
@@ -149,10 +192,15 @@ static void run(DWORD flags, bool udp_first, int ns_a, int ns_b, WINTUN_ADAPTER_
         REQUIRE(LintunGetSessionStats(sa, &before));
     }
     pthread_create(&srv, NULL, server, &ls);
+    struct stall_watch sw = {sa, sb, false};
+    pthread_t stw;
+    pthread_create(&stw, NULL, stall_watch, &sw);
     watchdog(20, "the TCP stream crossing the two sessions (flags 0x%x)", (unsigned)flags);
     client();
     watchdog_off();
     join_within(srv, 10, "the server receiving the end of the stream");
+    atomic_store(&sw.done, true);
+    join_within(stw, 5, "the stall watch stopping");
     close(ls);
     atomic_store(&stop, true);
     join_within(t1, 5, "the a->b pump stopping when asked");
