@@ -20,7 +20,8 @@ static void snapshot(char *buf, size_t size)
     kernel_lines(buf, size,
                  "(ip -d -j link show dev reused0; ip -j addr show dev reused0;"
                  " ip -j route show table all dev reused0; ip -6 -j route show table all dev "
-                 "reused0) | python3 -c 'import json,sys\nfor l in sys.stdin:\n if l.strip():\n  v=json.loads(l)\n"
+                 "reused0) | python3 -c 'import json,sys\nfor l in sys.stdin:\n if l.strip():\n  "
+                 "v=json.loads(l)\n"
                  "  [i.get(\"linkinfo\",{}).pop(\"info_data\",0) for i in v]\n"
                  "  print(json.dumps(v,sort_keys=True))'");
 }
