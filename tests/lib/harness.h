@@ -270,11 +270,21 @@ static inline void expect_log(const char *piece)
 /* Forget the declared pieces: later warnings and errors fail again. */
 static inline void expect_log_none(void) { expect_log_n_ = 0; }
 
-/* Whether @msg (a log line) contains a piece declared with expect_log(). */
-static inline int log_expected(const WCHAR *msg)
+/* @msg in UTF-8, whatever the locale (%ls stops at the first non-ASCII
+ * character in the C locale: a name cut with U+2026, say). */
+static inline void harness_utf8(const WCHAR *msg, char *text, size_t size)
 {
-    char text[2048];
-    snprintf(text, sizeof(text), "%ls", msg);
+#ifndef LINTUN_DYNAMIC
+    if (!LintunWideToUtf8(msg, text, size))
+        snprintf(text, size, "(a message LintunWideToUtf8 refused)");
+#else /* no prototypes: the test loads the library itself */
+    snprintf(text, size, "%ls", msg);
+#endif
+}
+
+/* Whether @text (a log line) contains a piece declared with expect_log(). */
+static inline int log_expected(const char *text)
+{
     for (int i = 0; i < expect_log_n_; i++)
         if (strstr(text, expect_log_[i]))
             return 1;
@@ -283,13 +293,15 @@ static inline int log_expected(const WCHAR *msg)
 
 static inline void test_logger(WINTUN_LOGGER_LEVEL level, DWORD64 ts, const WCHAR *msg)
 {
+    char text[4 * 1024 + 1];
     (void)ts;
-    int bad = level != WINTUN_LOG_INFO && !log_expected(msg);
-    fprintf(stderr, "[%c] %ls%s\n",
+    harness_utf8(msg, text, sizeof(text));
+    int bad = level != WINTUN_LOG_INFO && !log_expected(text);
+    fprintf(stderr, "[%c] %s%s\n",
             level == WINTUN_LOG_ERR    ? '!'
             : level == WINTUN_LOG_WARN ? '-'
                                        : '+',
-            msg, bad ? "  <- unexpected: the test did not declare it (expect_log)" : "");
+            text, bad ? "  <- unexpected: the test did not declare it (expect_log)" : "");
     if (bad) {
         __atomic_add_fetch(&unexpected_log_lines_, 1, __ATOMIC_RELAXED);
         __atomic_add_fetch(&harness_failures, 1, __ATOMIC_RELAXED);
