@@ -646,8 +646,8 @@ LINTUN_EXPORT WINTUN_ADAPTER_HANDLE WintunOpenAdapter(const WCHAR *name)
     }
     /* As in Wintun, the name is not validated: one that no adapter can have
      * (empty, too long, not valid text) is simply not found. */
-    char utf8[4 * MAX_ADAPTER_NAME + 1];
-    name_for_log(name, utf8, sizeof(utf8));
+    char buf[4 * MAX_ADAPTER_NAME + 1];
+    const char *utf8 = name_for_log(name, buf, sizeof(buf));
     struct nl_sock *nl;
     int err = nl_open(&nl);
     if (err) {
