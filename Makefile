@@ -44,8 +44,11 @@ endif
 
 LIB_SRCS := $(wildcard src/*.c)
 LIB_OBJS := $(LIB_SRCS:src/%.c=$(B)/obj/%.o)
-TEST_SRCS := $(wildcard tests/*.c)
-TEST_BINS := $(TEST_SRCS:tests/%.c=$(B)/tests/%)
+# Tests live in folders by what they need (tests/README.md): pure/ (no root,
+# no kernel) and kernel/ (root, /dev/net/tun, a network namespace); their
+# helpers in lib/. Every binary lands in $(B)/tests/ under the file's name.
+TEST_SRCS := $(wildcard tests/pure/*.c tests/kernel/*.c)
+TEST_BINS := $(addprefix $(B)/tests/,$(basename $(notdir $(TEST_SRCS))))
 EXAMPLE_SRCS := $(wildcard examples/*.c)
 EXAMPLE_BINS := $(EXAMPLE_SRCS:examples/%.c=$(B)/examples/%)
 TOOL_BINS := $(B)/lintun
@@ -63,6 +66,7 @@ help:
 	@echo "make deps       install (apt-get, as root) what building and testing need"
 	@echo "make demo       build and run the demo in a network namespace of its own"
 	@echo "make check      build and run every test (also under ASan/UBSan)"
+	@echo "make check-under-load  make check RUNS=10 times beside stress-ng --cpu 2"
 	@echo "make bench      benchmarks against the alternatives (QUICK=1 for a short run)"
 	@echo "make install    install (PREFIX=$(PREFIX), DESTDIR)"
 	@echo "make deb        Debian packages in build-deb/, checked by lintian (deb-check: also installed)"
@@ -94,7 +98,7 @@ $(B)/liblintun.so: $(B)/$(SONAME)
 
 # The installed archive holds one relocatable object in which every symbol but
 # the exports (LINTUN_EXPORT) is local: internals such as log_msg or nl_close
-# cannot collide with a program's own (tests/static-link-no-collision.sh).
+# cannot collide with a program's own (tests/scripts/static-link-no-collision.sh).
 $(B)/liblintun.o: $(LIB_OBJS)
 	$(call say,LD,$@)$(LD) -r -o $@.tmp $(LIB_OBJS) && $(OBJCOPY) --localize-hidden $@.tmp $@ \
 		&& rm -f $@.tmp
@@ -113,11 +117,16 @@ $(B)/lintun.pc: lintun.pc.in Makefile include/wintun.h
 	$(Q)mkdir -p $(@D) && $(PC_SED) $< > $@
 
 # Tests link the internal archive: they may call internal functions.
-$(B)/tests/%: tests/%.c $(B)/liblintun-internal.a tests/harness.h
-	@mkdir -p $(@D)
-	$(call say,CC,$<)$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $< \
-		$(B)/liblintun-internal.a \
-		$(LDLIBS_ALL)
+# Their helpers are included by name ("harness.h") from tests/lib.
+TEST_BUILD = @mkdir -p $(@D)
+TEST_LINK = $(call say,CC,$<)$(CC) $(CPPFLAGS_ALL) -Itests/lib $(CFLAGS_ALL) $(LDFLAGS) -o $@ $< \
+	$(B)/liblintun-internal.a $(LDLIBS_ALL)
+$(B)/tests/%: tests/pure/%.c $(B)/liblintun-internal.a tests/lib/harness.h
+	$(TEST_BUILD)
+	$(TEST_LINK)
+$(B)/tests/%: tests/kernel/%.c $(B)/liblintun-internal.a tests/lib/harness.h
+	$(TEST_BUILD)
+	$(TEST_LINK)
 
 $(B)/examples/%: examples/%.c $(B)/liblintun.a
 	@mkdir -p $(@D)
@@ -144,6 +153,15 @@ check-only: format-check all tests-build abi-check
 	$(Q)$(MAKE) --no-print-directory B=build-asan CFLAGS="-O1 -g -fno-omit-frame-pointer" \
 		SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" tests-build
 	$(Q)LINTUN_BUILD=$(B) LINTUN_ASAN_BUILD=build-asan sh tests/run.sh
+
+# `make check-under-load`: `make check` RUNS times (default 10) on this tree
+# while stress-ng keeps both cores busy; stops at the first failure and
+# prints each run's time (scripts/check-under-load.sh).
+RUNS ?= 10
+check-under-load: deps-check
+	$(Q)sh scripts/deps.sh load
+	$(Q)RUNS=$(RUNS) sh scripts/check-under-load.sh
+.PHONY: check-under-load
 
 test: tests-build
 	$(Q)LINTUN_BUILD=$(B) sh tests/run.sh

@@ -1101,7 +1101,7 @@ static inline void SetLastError(DWORD Error) { LintunSetLastError(Error); }
  * WintunGetRunningDriverVersion() reports; PATCH counts lintun's releases of
  * it. Written here only: the Makefile, the pkg-config file, the Python
  * package and the man pages read it from here (debian/changelog must agree,
- * tests/version-sources.sh checks). The soname and the symbol version node
+ * tests/scripts/version-sources.sh checks). The soname and the symbol version node
  * are the ABI's, not the release's (README, "Changing the ABI").
  */
 #define LINTUN_VERSION_MAJOR 0

@@ -1,14 +1,14 @@
 # SPDX-License-Identifier: MIT
-# ThreadSanitizer over the concurrency tests. `make tsan-build` builds the
-# tests named in TSAN_TESTS (and the library under them) with
-# -fsanitize=thread into build-tsan/; tests/tsan.sh (run by `make check`)
-# builds and runs them and fails on any TSan report. Suppressions, if ever
-# needed, go in tests/tsan.supp with a justification for each.
+# ThreadSanitizer over the concurrency tests: those whose marker line
+# "test-rerun:" names "tsan" (tests/README.md). `make tsan-build` builds them
+# (TSAN_TESTS, and the library under them) with -fsanitize=thread into
+# build-tsan/; tests/scripts/tsan.sh (run by `make check`) builds and runs
+# them and fails on any TSan report. Suppressions, if ever needed, go in
+# tests/tsan.supp with a justification for each.
 
 TSAN_B := build-tsan
-TSAN_TESTS := session-allocation-order session-wait-event session-eof-on-delete \
-	stress-concurrent fault-end-session-wait fault-delete-mid-traffic fault-ring-full-long \
-	fault-link-down fault-sigkill-creator session-release-wakes-waiter
+TSAN_TESTS := $(basename $(notdir $(shell grep -lE \
+	'^[[:space:]]*[*#][[:space:]]*test-rerun:.*[[:space:]]tsan([[:space:]]|$$)' $(TEST_SRCS))))
 TSAN_BINS := $(addprefix $(TSAN_B)/tests/,$(TSAN_TESTS))
 
 .PHONY: tsan-build tsan-list

@@ -3,10 +3,12 @@
 # Install what a make target needs and is missing. As root on Debian/Ubuntu it
 # runs apt-get; otherwise (or with --no-install) it prints the exact command
 # and fails.
-# Usage: deps.sh build|check|demo|bench|deb [--no-install]
+# Usage: deps.sh build|check|demo|bench|deb|load [--no-install]
 #   build: what `make` needs. The man pages (`make man`, `make install`)
 #        need python3 and scdoc too; `make install` names them if missing,
 #        and check installs them.
+#   load: the CPU hog of `make check-under-load` (stress-ng), beside what
+#        check needs (make checks those first).
 #   deb: the packaging tools, then debian/control's Build-Depends
 #        (`apt-get build-dep ./`), for `make deb` and `make deb-check`.
 set -eu
@@ -47,6 +49,9 @@ check)
     need python3 test -x /usr/bin/python3
     need man-db have man
     need iputils-ping have ping
+    ;;
+load)
+    need stress-ng have stress-ng
     ;;
 bench)
     need iperf3 have iperf3

@@ -646,8 +646,8 @@ LINTUN_EXPORT WINTUN_ADAPTER_HANDLE WintunOpenAdapter(const WCHAR *name)
     }
     /* As in Wintun, the name is not validated: one that no adapter can have
      * (empty, too long, not valid text) is simply not found. */
-    char utf8[4 * MAX_ADAPTER_NAME + 1];
-    name_for_log(name, utf8, sizeof(utf8));
+    char buf[4 * MAX_ADAPTER_NAME + 1];
+    const char *utf8 = name_for_log(name, buf, sizeof(buf));
     struct nl_sock *nl;
     int err = nl_open(&nl);
     if (err) {
@@ -679,6 +679,25 @@ LINTUN_EXPORT WINTUN_ADAPTER_HANDLE WintunOpenAdapter(const WCHAR *name)
     return (WINTUN_ADAPTER_HANDLE)a;
 }
 
+bool adapter_link_is_ours(const struct nl_link *link, const struct adapter *a)
+{
+    GUID guid;
+    char guid_text[39];
+    if (strcmp(link->kind, "tun") != 0)
+        return false;
+    if (adapter_parse_alias(link->alias, &guid, guid_text, NULL, 0) < 0)
+        return true;
+    return memcmp(&guid, &a->guid, sizeof(guid)) == 0;
+}
+
+int adapter_link_get(const struct adapter *a, struct nl_sock *nl, struct nl_link *link)
+{
+    int err = nl_link_get(nl, a->ifindex, link);
+    if (!err && !adapter_link_is_ours(link, a))
+        err = -ENODEV;
+    return err;
+}
+
 /* Delete the adapter's interface, from whatever namespace we are in. */
 int adapter_delete_link(const struct adapter *a)
 {
@@ -686,7 +705,10 @@ int adapter_delete_link(const struct adapter *a)
     int err = adapter_nl_open(a, &nl);
     if (err)
         return err;
-    err = nl_link_del(nl, a->ifindex);
+    struct nl_link link;
+    err = adapter_link_get(a, nl, &link);
+    if (!err)
+        err = nl_link_del(nl, a->ifindex);
     nl_close(nl);
     if (err == -ENODEV)
         err = 0;
@@ -798,7 +820,7 @@ LINTUN_EXPORT BOOL LintunGetAdapterInfo(WINTUN_ADAPTER_HANDLE handle, LINTUN_ADA
         return FALSE;
     }
     struct nl_link link;
-    err = nl_link_get(nl, a->ifindex, &link);
+    err = adapter_link_get(a, nl, &link);
     nl_close(nl);
     if (err) {
         fail_errno(err == -ENODEV ? ERROR_HANDLE_EOF : error_from_errno(-err, ERRNO_ANY), -err,

@@ -82,7 +82,21 @@ struct nl_link;
 const char *adapter_link_name(const struct nl_link *link);
 /* Fill info from a link of ours (alias parsed, LUID computed). */
 void adapter_info_from_link(const struct nl_link *link, LINTUN_ADAPTER_INFO *info);
-/* Delete the adapter's interface (RTM_DELLINK); 0 (also when gone) or -errno. */
+/*
+ * Whether the link at the adapter's interface index is still the adapter: a
+ * TUN interface whose alias, when it is one of ours, carries the adapter's
+ * GUID. Once the adapter's interface is gone the kernel may give its index
+ * to another interface (`ip link add ... index N`), which this tells apart;
+ * a TUN interface whose alias is not ours at all is given the benefit of
+ * the doubt (someone may have changed the alias).
+ */
+bool adapter_link_is_ours(const struct nl_link *link, const struct adapter *a);
+/* Read the adapter's link; -ENODEV when the index is gone or names another interface. */
+int adapter_link_get(const struct adapter *a, struct nl_sock *nl, struct nl_link *link);
+/*
+ * Delete the adapter's interface (RTM_DELLINK); 0 (also when gone, and when
+ * the index names another interface now, which is left alone) or -errno.
+ */
 int adapter_delete_link(const struct adapter *a);
 /* Is the creating process still alive (its abstract name still bound)? */
 bool adapter_creator_alive(const struct adapter *a);

@@ -194,23 +194,6 @@ static BOOL bad_parameter(const char *func, const char *why)
  * One call on one adapter
  * ---------------------------------------------------------------- */
 
-/*
- * Whether the link is still this adapter: an interface index names another
- * interface once ours is gone and the number was given again, which the
- * GUID in the alias tells apart (a link whose alias is not ours at all is
- * given the benefit of the doubt: someone may have changed the alias).
- */
-static bool link_is_adapter(const struct nl_link *link, const struct adapter *a)
-{
-    WCHAR type[MAX_ADAPTER_NAME];
-    char guid_text[39];
-    GUID guid;
-
-    if (adapter_parse_alias(link->alias, &guid, guid_text, type, MAX_ADAPTER_NAME) < 0)
-        return true;
-    return memcmp(&guid, &a->guid, sizeof(guid)) == 0;
-}
-
 /* Open netlink in the adapter's namespace and read its link; FALSE after reporting. */
 static BOOL begin(const struct adapter *a, struct nl_sock **nl, struct nl_link *link)
 {
@@ -224,9 +207,7 @@ static BOOL begin(const struct adapter *a, struct nl_sock **nl, struct nl_link *
                    err == -EPERM ? " (entering it needs CAP_SYS_ADMIN)" : "");
         return FALSE;
     }
-    err = nl_link_get(*nl, a->ifindex, link);
-    if (!err && !link_is_adapter(link, a))
-        err = -ENODEV;
+    err = adapter_link_get(a, *nl, link);
     if (err) {
         report(*nl, err, false, "Failed to read the adapter's interface (index %d)", a->ifindex);
         nl_close(*nl);

@@ -16,6 +16,8 @@
 #include "log.h"
 #include "session.h"
 
+struct carrier_waits session_carrier_waits;
+
 struct session *session_get(WINTUN_SESSION_HANDLE handle, const char *caller)
 {
     if (!handle) {

@@ -170,4 +170,15 @@ void session_set_eof(struct session *s);
 /* Signal the read-wait event (the eventfd): waiters wake. */
 void session_wake(struct session *s);
 
+/*
+ * How session starts waited for the kernel to run the link (start.c), for
+ * the tests: starts counted, those that found it running at the first look,
+ * the sleeps between looks, and the starts that gave up waiting. Updated
+ * atomically; never reset.
+ */
+struct carrier_waits {
+    unsigned long starts, running_at_once, sleeps, gave_up;
+};
+extern struct carrier_waits session_carrier_waits;
+
 #endif

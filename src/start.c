@@ -80,18 +80,29 @@ static void offload_probe(struct session *s)
  * Turn the carrier on and wait (up to 100 ms) until the kernel reports the
  * link running: it activates the link's queueing asynchronously, and until
  * then packets the system sends into the adapter are dropped, so a reply to
- * the very first packet a program sends could be lost.
+ * the very first packet a program sends could be lost. A link that runs (or
+ * is down, or gone) at the first look costs no wait at all.
  */
 static int carrier_on(struct session *s, struct adapter *a, struct nl_sock *nl)
 {
     int on = 1;
     if (ioctl(s->tun_fd, TUNSETCARRIER, &on) < 0)
         return -errno;
+    struct carrier_waits *w = &session_carrier_waits;
+    __atomic_add_fetch(&w->starts, 1, __ATOMIC_RELAXED);
     struct nl_link link;
-    for (int i = 0; i < 1000; i++) {
+    for (int i = 0;; i++) {
         int err = nl_link_get(nl, a->ifindex, &link);
-        if (err || (link.flags & IFF_RUNNING) || !(link.flags & IFF_UP))
+        if (err || (link.flags & IFF_RUNNING) || !(link.flags & IFF_UP)) {
+            if (i == 0)
+                __atomic_add_fetch(&w->running_at_once, 1, __ATOMIC_RELAXED);
             break;
+        }
+        if (i == 1000) {
+            __atomic_add_fetch(&w->gave_up, 1, __ATOMIC_RELAXED);
+            break;
+        }
+        __atomic_add_fetch(&w->sleeps, 1, __ATOMIC_RELAXED);
         usleep(100);
     }
     return 0;
@@ -141,7 +152,7 @@ static int open_queue(struct session *s, struct adapter *a, struct nl_sock *nl, 
     struct nl_link link;
     int err;
     *step = "Failed to read the interface";
-    if ((err = nl_link_get(nl, a->ifindex, &link)) < 0)
+    if ((err = adapter_link_get(a, nl, &link)) < 0)
         return err;
     *step = "Failed to attach to the interface";
     if ((err = s->tun_fd = adapter_attach_queue(a, &link, &s->owns_tun_fd)) < 0)

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""Fixtures for the wintun tests. tests/python.sh runs the whole session in a
+"""Fixtures for the wintun tests. tests/scripts/python.sh runs the whole session in a
 network namespace of its own (unshare -n), so adapters, addresses and routes
 made here never reach the host; each test still gets its own adapter name
 and subnet so the tests do not see each other's traffic."""
@@ -22,7 +22,7 @@ _serial = itertools.count(1)
 # seed test's 15 s + 30 s). A C call that blocks holds no Python frame that a
 # signal could interrupt, so faulthandler's own thread ends the session:
 # it prints every thread's stack (pytest -v has already named the test) and
-# exits 1. tests/python.sh passes the real stderr as LINTUN_TEST_ERR_FD,
+# exits 1. tests/scripts/python.sh passes the real stderr as LINTUN_TEST_ERR_FD,
 # since pytest captures fd 2 and a capture dies with the process.
 TEST_DEADLINE_S = 50
 _err_fd = os.environ.get("LINTUN_TEST_ERR_FD")
@@ -30,7 +30,7 @@ _ERR = os.fdopen(int(_err_fd), "w", closefd=False) if _err_fd else sys.stderr
 
 
 def in_own_namespace() -> bool:
-    """True when this process is not in the network namespace tests/python.sh
+    """True when this process is not in the network namespace tests/scripts/python.sh
     started from (it passes that namespace's id in LINTUN_OUTER_NETNS)."""
     outer = os.environ.get("LINTUN_OUTER_NETNS")
     return bool(outer) and os.readlink("/proc/self/ns/net") != outer
@@ -38,7 +38,7 @@ def in_own_namespace() -> bool:
 
 def pytest_sessionstart(session):
     if not in_own_namespace():
-        pytest.exit("run the wintun tests through tests/python.sh (a network namespace of "
+        pytest.exit("run the wintun tests through tests/scripts/python.sh (a network namespace of "
                     "their own), never in the host's namespace", returncode=3)
 
 

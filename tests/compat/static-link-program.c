@@ -5,7 +5,7 @@
  * nl_open/nl_close, a ring buffer, a session table). It must link, its own
  * functions must be the ones it calls, and the library must still use its
  * own: a failing call logs through WintunSetLogger's callback, not through
- * this program's log_msg or fail. Run by tests/static-link-no-collision.sh;
+ * this program's log_msg or fail. Run by tests/scripts/static-link-no-collision.sh;
  * with the argument "adapter" it also creates an adapter and a session
  * (root, in a network namespace of the script's making).
  */
