@@ -762,7 +762,13 @@ WINTUN_GET_READ_WAIT_EVENT_FUNC WintunGetReadWaitEvent;
  *                            WintunEndSession()
  *   ERROR_INVALID_DATA       the ring is corrupt: the program wrote past
  *                            the end of a packet over the next packet's
- *                            header
+ *                            header, which now says more than
+ *                            WINTUN_MAX_IP_PACKET_SIZE bytes (with
+ *                            LINTUN_SESSION_PASSTHROUGH: more than 65546,
+ *                            the header and a 64 KiB super-packet), as
+ *                            Wintun checks, or more than the ring holds.
+ *                            Nothing is handed out; the call fails the
+ *                            same way until the session ends
  *   ERROR_INVALID_PARAMETER  PacketSize is NULL
  *   ERROR_INVALID_HANDLE     Session is NULL or has ended
  *
