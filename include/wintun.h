@@ -150,6 +150,14 @@ typedef struct _TUN_SESSION *WINTUN_SESSION_HANDLE;
 #define WINTUN_MAX_RING_CAPACITY 0x4000000 /* 64 MiB */
 #define WINTUN_MAX_IP_PACKET_SIZE 0xFFFF
 
+/*
+ * From the reference on wintun.net, which still lists the pool API that
+ * Wintun 0.14 removed: the longest pool name, terminating zero included.
+ * No function of Wintun 0.14 or of this library takes a pool; the constant
+ * is here so that a program written from that page compiles.
+ */
+#define WINTUN_MAX_POOL 256
+
 typedef enum {
     WINTUN_LOG_INFO = 0,
     WINTUN_LOG_WARN = 1,
@@ -162,6 +170,16 @@ typedef enum {
  */
 typedef VOID(CALLBACK *WINTUN_LOGGER_CALLBACK)(WINTUN_LOGGER_LEVEL Level, DWORD64 Timestamp,
                                                LPCWSTR Message);
+
+/*
+ * From the same reference: the callback WintunEnumAdapters() called for
+ * each adapter of a pool, with Adapter (freed when the callback returns)
+ * and the Param the program passed; nonzero continues, zero stops. Wintun
+ * 0.14 removed WintunEnumAdapters() and so does not have it either; the type
+ * is here so that such code compiles. To list this library's adapters, use
+ * LintunEnumAdapters() and its LINTUN_ENUM_CALLBACK.
+ */
+typedef BOOL(CALLBACK *WINTUN_ENUM_CALLBACK)(WINTUN_ADAPTER_HANDLE Adapter, LPARAM Param);
 
 typedef WINTUN_ADAPTER_HANDLE(WINAPI WINTUN_CREATE_ADAPTER_FUNC)(const WCHAR *Name,
                                                                  const WCHAR *TunnelType,
@@ -415,7 +433,7 @@ WINTUN_CLOSE_ADAPTER_FUNC WintunCloseAdapter;
 WINTUN_DELETE_DRIVER_FUNC WintunDeleteDriver;
 
 /**
- * WintunGetAdapterLUID - the adapter's locally unique identifier
+ * WintunGetAdapterLUID, WintunGetAdapterLuid - the adapter's locally unique identifier
  * @Adapter: the adapter.
  * @Luid: receives the LUID.
  *
@@ -432,6 +450,10 @@ WINTUN_DELETE_DRIVER_FUNC WintunDeleteDriver;
  * namespace. The LUID is computed from the index the adapter had when the
  * handle was made; LintunGetAdapterInfo() reads the kernel's current data.
  *
+ * WintunGetAdapterLuid is the same function under the spelling of the
+ * reference on wintun.net; Wintun's header and wintun.dll spell it
+ * WintunGetAdapterLUID. Both are exported, so dlsym(3) finds either name.
+ *
  * Returns: nothing, as in Wintun. On a bad argument *Luid is left untouched
  * and the last error is set.
  *
@@ -443,6 +465,7 @@ WINTUN_DELETE_DRIVER_FUNC WintunDeleteDriver;
  *   lintun(7)
  */
 WINTUN_GET_ADAPTER_LUID_FUNC WintunGetAdapterLUID;
+WINTUN_GET_ADAPTER_LUID_FUNC WintunGetAdapterLuid;
 
 /**
  * WintunGetRunningDriverVersion - the version of the library, if TUN is usable

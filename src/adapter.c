@@ -757,6 +757,10 @@ LINTUN_EXPORT void WintunGetAdapterLUID(WINTUN_ADAPTER_HANDLE handle, NET_LUID *
     luid->Info.IfType = IF_TYPE_PROP_VIRTUAL;
 }
 
+/* The spelling of the reference on wintun.net: the same function. */
+LINTUN_EXPORT void WintunGetAdapterLuid(WINTUN_ADAPTER_HANDLE handle, NET_LUID *luid)
+    __attribute__((alias("WintunGetAdapterLUID")));
+
 LINTUN_EXPORT DWORD WintunGetRunningDriverVersion(void)
 {
     int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
