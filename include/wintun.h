@@ -329,6 +329,9 @@ WINTUN_CREATE_ADAPTER_FUNC WintunCreateAdapter;
  * creating process has exited while another process held a session on
  * them). Listing interfaces needs no privileges; removing an orphan needs
  * CAP_NET_ADMIN, and a failure to remove one is only logged as a warning.
+ * The list is read whole each time: when interfaces come or go while the
+ * kernel hands it over (it marks the dump interrupted), it is read again,
+ * up to 8 times, so no adapter is missed or seen twice.
  *
  * Returns: the adapter handle, or NULL with the reason in GetLastError().
  *
@@ -340,7 +343,8 @@ WINTUN_CREATE_ADAPTER_FUNC WintunCreateAdapter;
  *                            is simply not found
  *   ERROR_INVALID_PARAMETER  Name is NULL (Wintun crashes)
  *   ERROR_NOT_ENOUGH_MEMORY  out of memory
- *   ERROR_GEN_FAILURE        the interfaces could not be listed, or the
+ *   ERROR_GEN_FAILURE        the interfaces could not be listed (or kept
+ *                            changing through 8 readings), or the
  *                            adapter's data could not be read (the log line
  *                            says why)
  *
@@ -1730,6 +1734,11 @@ typedef BOOL(LINTUN_ENUM_CALLBACK)(const LINTUN_ADAPTER_INFO *Info, LPARAM Param
  * creator has exited but which a session still holds are listed too;
  * WintunDeleteDriver() removes them.
  *
+ * The adapters come from one complete reading of the kernel's list of
+ * interfaces: one that interfaces came or went during (the kernel marks
+ * such a dump interrupted) is read again, up to 8 times, before Callback
+ * sees anything, so no adapter is missed or listed twice.
+ *
  * Linux: this does what WintunEnumAdapters did before Wintun 0.14 removed
  * it.
  *
@@ -1739,7 +1748,8 @@ typedef BOOL(LINTUN_ENUM_CALLBACK)(const LINTUN_ADAPTER_INFO *Info, LPARAM Param
  * Errors:
  *   ERROR_INVALID_PARAMETER  Callback is NULL
  *   ERROR_NOT_ENOUGH_MEMORY  out of memory
- *   ERROR_GEN_FAILURE        the interfaces could not be listed
+ *   ERROR_GEN_FAILURE        the interfaces could not be listed, or they
+ *                            kept changing through 8 readings
  *
  * Example:
  *     static BOOL Print(const LINTUN_ADAPTER_INFO *Info, LPARAM Param)
