@@ -907,16 +907,25 @@ WINTUN_ALLOCATE_SEND_PACKET_FUNC WintunAllocateSendPacket;
  * consecutive TCP segments of one flow (and, on kernels with UDP
  * segmentation offload, equal-sized UDP datagrams of one flow) are merged
  * into one super-packet and written with one system call; the kernel splits
- * it again into the packets the program sent. They are byte for byte the
- * same but for one field: the IPv4 ID of packets with DF set. Such atomic
- * datagrams (DF set, not fragments) may merge whatever their IDs, since "in
- * atomic datagrams, the IPv4 ID field has no meaning" (RFC 6864, 4.1), and
- * the kernel numbers the segments' IDs from the first one's upwards, fixing
- * the header checksum. This is what lets UDP from unconnected sockets
- * (QUIC, DNS, ID 0 on every datagram) be merged; the kernel's own
- * forwarding does the same to what its receive offload merged. Only a
- * packet the kernel forwards shows the new ID; a local socket never sees
- * it. Without DF, IDs must step by one to merge, and stay as they were. A
+ * it again into the packets the program sent. What merges follows the
+ * kernel's own receive offload (GRO) rules, made stricter where the kernel's
+ * splitting of a TUN write would not give the same bytes back: no CWR
+ * segment merges (GRO merges two in a row, but the split clears CWR after
+ * the first), nor do IPv6 packets with extension headers, and packets are
+ * never reordered to merge. IPv4 IDs must count up by one, as the kernel
+ * numbers the segments it cuts, and then come back as they were; a packet
+ * that breaks the pattern starts a new super-packet. The one exception, and
+ * the one field that can differ: UDP datagrams with DF set and one fixed ID
+ * merge too (GRO's other pattern), and the kernel numbers their IDs from the
+ * first one's upwards, fixing the header checksum. Such atomic datagrams
+ * (DF set, not fragments) carry no meaning in their ID ("in atomic
+ * datagrams, the IPv4 ID field has no meaning", RFC 6864, 4.1); this is
+ * what lets UDP from unconnected sockets (QUIC, DNS, ID 0 on every
+ * datagram) be merged, and the kernel's own forwarding does the same to
+ * what its UDP receive offload merged. Only a packet the kernel forwards
+ * shows the new ID; a local socket never sees it. TCP segments with one
+ * fixed ID are not merged (the kernel gives fixed IDs back only to what it
+ * merged itself), nor are packets without DF whose IDs do not count up. A
  * session started with LINTUN_SESSION_NO_COALESCE never merges, so its
  * packets keep their IDs.
  *
@@ -1230,8 +1239,8 @@ typedef int(LINTUN_GET_READ_WAIT_FD_FUNC)(WINTUN_SESSION_HANDLE Session);
  *     (super-packets are split into ordinary packets) but write sent packets
  *     one by one, as soon as they are sent, never holding one back. Sent
  *     packets then reach the kernel byte for byte as the program wrote
- *     them, IPv4 IDs included (merged packets with DF set get the kernel's
- *     IDs, see WintunSendPacket()).
+ *     them, IPv4 IDs included (merged UDP datagrams of one fixed ID with DF
+ *     set get the kernel's IDs, see WintunSendPacket()).
  *   - LINTUN_SESSION_PASSTHROUGH: hand packets over as the kernel gives
  *     them. Each received packet starts with a 10-byte struct
  *     virtio_net_hdr (see <linux/virtio_net.h>) and may be a TCP or UDP
