@@ -695,13 +695,15 @@ WINTUN_END_SESSION_FUNC WintunEndSession;
  * @Session: the session.
  *
  * Returns the session's read-wait event, an auto-reset event that is
- * signalled when packets may be ready to receive, when the adapter goes
- * away and when the session ends. A receiving thread calls
- * WintunReceivePacket() until it fails with ERROR_NO_MORE_ITEMS, then waits
- * for this event with WaitForSingleObject(). The event belongs to the
- * session (do not close it) and is the same object for the whole session.
- * Several threads may wait on it at once; each packet is received by only
- * one of them.
+ * signalled when packets arrive, when the adapter goes away and when the
+ * session ends. A receiving thread calls WintunReceivePacket() until it
+ * fails with ERROR_NO_MORE_ITEMS, then waits for this event with
+ * WaitForSingleObject(). The event belongs to the session (do not close it)
+ * and is the same object for the whole session. As in Wintun, whose driver
+ * sets it once per batch of packets it puts in the ring, a wait that
+ * returns takes the signal: waiting again without receiving sleeps until
+ * new packets arrive, and of several threads waiting at once one wakes per
+ * signal. Each packet is received by only one thread.
  *
  * The event is a hint: after it fires, WintunReceivePacket() may still find
  * nothing (another thread took the packets). Call it again and wait again.
@@ -761,7 +763,9 @@ WINTUN_GET_READ_WAIT_EVENT_FUNC WintunGetReadWaitEvent;
  * writes out the sends held back in the sessions this thread sent into last
  * (WintunSendPacket()), so a program that polls for packets never delays
  * its own sends, and it resets the read-wait event, so that
- * LintunGetReadWaitFd() stops being readable for a wake-up already used. The receive loop is shown
+ * LintunGetReadWaitFd() stops being readable for a wake-up already used
+ * (a packet that arrives after it signals the event again: none is
+ * missed). The receive loop is shown
  * under WintunGetReadWaitEvent() (with WaitForSingleObject()) and LintunGetReadWaitFd() (with
  * poll(2)).
  *
@@ -986,11 +990,20 @@ WINTUN_SEND_PACKET_FUNC WintunSendPacket;
  * @Milliseconds: the longest time to wait, or INFINITE for no limit.
  *
  * Waits until the read-wait event Handle is signalled or Milliseconds have
- * passed. The event is signalled when packets may be ready, when the
- * adapter goes away and when the session ends. It resets itself when the
- * wait returns (auto-reset). While received packets are waiting in the
- * ring, or once the adapter is gone or the session is ending, it stays
- * signalled and the wait returns at once.
+ * passed. The event is signalled when packets arrive, when ring space that
+ * a packet waited for is freed, when the adapter goes away and when the
+ * session ends. It resets itself when a wait returns (auto-reset), as
+ * Wintun's does: the wait that returns takes the signal, so a second wait
+ * with no new arrival sleeps (even while packets not yet received are in
+ * the ring), and of several threads waiting, one wakes per signal. Once the
+ * adapter is gone or the session is ending, it stays signalled and every
+ * wait returns at once.
+ *
+ * Linux: packets arrive in the interface's queue. A wait woken by them
+ * moves what the queue holds into the ring, as Wintun's driver puts
+ * arriving packets in the ring before it sets the event, and returns only
+ * if it stored a packet (a waiter that finds another thread took them waits
+ * on); the next WintunReceivePacket() hands them out without a system call.
  *
  * Before it blocks, the calling thread writes out the sends still held back
  * (WintunSendPacket()) in every session it sent into last; sends of other
@@ -1154,13 +1167,19 @@ static inline void SetLastError(DWORD Error) { LintunSetLastError(Error); }
  * program's own descriptors. Safe to call from any thread, and to poll the
  * descriptor from several.
  *
- * Readiness is level-triggered and is only a hint. After a wake-up, call
- * WintunReceivePacket() until it fails with ERROR_NO_MORE_ITEMS, then poll
- * again; nothing needs to be read from the descriptor itself. That failing
- * call resets the event, as a wait on Wintun's auto-reset event does: the
+ * Readiness is level-triggered and is only a hint: poll(2) cannot take a
+ * signal the way a wait on the auto-reset event does, so polling again
+ * without receiving returns at once (a second WaitForSingleObject() would
+ * sleep). After a wake-up, call WintunReceivePacket() until it fails with
+ * ERROR_NO_MORE_ITEMS, then poll again; nothing needs to be read from the
+ * descriptor itself. That failing call empties the queue into the ring and
+ * resets the event, which is what a wait on Wintun's event does: the
  * descriptor then stays readable only while there is something to take
- * (packets queued, the adapter gone, the session ending), so a poll loop
- * sleeps instead of spinning.
+ * (packets queued, the adapter gone, the session ending). So a program
+ * that only polls neither spins (it sleeps once a receive found nothing)
+ * nor misses a packet (one that arrives after that receive makes it
+ * readable again). Packets that a WaitForSingleObject() in another thread
+ * moved into the ring do not make it readable: that thread receives them.
  *
  * The descriptor belongs to the session: do not read from it, write to it
  * or close it. The first call makes it (an epoll(7) descriptor over the TUN

@@ -16,7 +16,6 @@
 #include "rx.h"
 #include "session.h"
 #include "uring.h"
-#include "wait.h"
 
 /* Worst-case header bytes of one segment (IPv4 60 + TCP 60, IPv6 40 + TCP 60). */
 #define SEG_HDR_MAX 120u
@@ -26,11 +25,6 @@ static uint64_t now_ns(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
     return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-static void publish_ready(struct session *s)
-{
-    atomic_store_explicit(&s->rx_ready, s->rx.ready, memory_order_release);
 }
 
 /* Copy a packet into a new ring slot: 0, or -ENOSPC when there is no room. */
@@ -187,12 +181,12 @@ static int place_reads(struct session *s)
     for (; s->rx_first < s->rx_count; s->rx_first++) {
         uint32_t n = s->rx_lens[s->rx_first];
         if (n && place(s, read_buf(s, s->rx_first), n) == -ENOSPC) {
-            wait_set_blocked(s, true);
+            session_set_rx_blocked(s, true);
             return -ENOSPC;
         }
     }
     s->rx_first = s->rx_count = 0;
-    wait_set_blocked(s, false);
+    session_set_rx_blocked(s, false);
     return 0;
 }
 
@@ -303,7 +297,7 @@ static BYTE *receive_locked(struct session *s, DWORD *size)
                 set_last_error(ERROR_HANDLE_EOF);
                 return NULL;
             }
-            wait_event_reset(s);
+            session_event_reset(s);
             set_last_error(ERROR_NO_MORE_ITEMS);
             return NULL;
         }
@@ -337,7 +331,6 @@ LINTUN_EXPORT BYTE *WintunReceivePacket(WINTUN_SESSION_HANDLE handle, DWORD *siz
         set_last_error(ERROR_INVALID_HANDLE);
     else
         p = receive_locked(s, size);
-    publish_ready(s);
     pthread_mutex_unlock(&s->rx_lock);
     /* Nothing to receive: a good moment to write what sends hold back. */
     if (!p)
@@ -349,8 +342,27 @@ void rx_after_release(struct session *s)
 {
     if (s->rx_first == s->rx_count || place_reads(s) == -ENOSPC)
         return;
-    publish_ready(s);
     session_wake(s);
+}
+
+/* Reads rx_pull() makes at most: a queue holds 500 packets by default. */
+#define RX_PULL_READS 64
+
+int rx_pull(struct session *s)
+{
+    uint32_t before = s->rx.ready;
+    if (place_reads(s) == -ENOSPC)
+        return (int)(s->rx.ready - before);
+    for (int i = 0; i < RX_PULL_READS; i++) {
+        int err = read_queue(s);
+        if (place_reads(s) == -ENOSPC || err == -EAGAIN)
+            break;
+        if (err < 0) {
+            err = read_error(s, -err);
+            return s->rx.ready != before ? (int)(s->rx.ready - before) : err;
+        }
+    }
+    return (int)(s->rx.ready - before);
 }
 
 LINTUN_EXPORT void WintunReleaseReceivePacket(WINTUN_SESSION_HANDLE handle, const BYTE *packet)
