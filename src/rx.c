@@ -354,6 +354,12 @@ int rx_pull(struct session *s)
     if (place_reads(s) == -ENOSPC)
         return (int)(s->rx.ready - before);
     for (int i = 0; i < RX_PULL_READS; i++) {
+        /* Two reads or more per system call where reads are batched: a
+         * batch that comes back short shows the queue empty, with no
+         * further read that finds nothing. */
+        if (s->rx_batched && s->rx_depth < 2)
+            s->rx_depth = 2;
+        unsigned int depth = s->rx_depth;
         int err = read_queue(s);
         if (place_reads(s) == -ENOSPC || err == -EAGAIN)
             break;
@@ -361,6 +367,8 @@ int rx_pull(struct session *s)
             err = read_error(s, -err);
             return s->rx.ready != before ? (int)(s->rx.ready - before) : err;
         }
+        if (depth > 1 && s->rx_depth < depth)
+            break;
     }
     return (int)(s->rx.ready - before);
 }
