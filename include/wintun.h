@@ -150,6 +150,14 @@ typedef struct _TUN_SESSION *WINTUN_SESSION_HANDLE;
 #define WINTUN_MAX_RING_CAPACITY 0x4000000 /* 64 MiB */
 #define WINTUN_MAX_IP_PACKET_SIZE 0xFFFF
 
+/*
+ * From the reference on wintun.net, which still lists the pool API that
+ * Wintun 0.14 removed: the longest pool name, terminating zero included.
+ * No function of Wintun 0.14 or of this library takes a pool; the constant
+ * is here so that a program written from that page compiles.
+ */
+#define WINTUN_MAX_POOL 256
+
 typedef enum {
     WINTUN_LOG_INFO = 0,
     WINTUN_LOG_WARN = 1,
@@ -162,6 +170,16 @@ typedef enum {
  */
 typedef VOID(CALLBACK *WINTUN_LOGGER_CALLBACK)(WINTUN_LOGGER_LEVEL Level, DWORD64 Timestamp,
                                                LPCWSTR Message);
+
+/*
+ * From the same reference: the callback WintunEnumAdapters() called for
+ * each adapter of a pool, with Adapter (freed when the callback returns)
+ * and the Param the program passed; nonzero continues, zero stops. Wintun
+ * 0.14 removed WintunEnumAdapters() and so does not have it either; the type
+ * is here so that such code compiles. To list this library's adapters, use
+ * LintunEnumAdapters() and its LINTUN_ENUM_CALLBACK.
+ */
+typedef BOOL(CALLBACK *WINTUN_ENUM_CALLBACK)(WINTUN_ADAPTER_HANDLE Adapter, LPARAM Param);
 
 typedef WINTUN_ADAPTER_HANDLE(WINAPI WINTUN_CREATE_ADAPTER_FUNC)(const WCHAR *Name,
                                                                  const WCHAR *TunnelType,
@@ -311,6 +329,9 @@ WINTUN_CREATE_ADAPTER_FUNC WintunCreateAdapter;
  * creating process has exited while another process held a session on
  * them). Listing interfaces needs no privileges; removing an orphan needs
  * CAP_NET_ADMIN, and a failure to remove one is only logged as a warning.
+ * The list is read whole each time: when interfaces come or go while the
+ * kernel hands it over (it marks the dump interrupted), it is read again,
+ * up to 8 times, so no adapter is missed or seen twice.
  *
  * Returns: the adapter handle, or NULL with the reason in GetLastError().
  *
@@ -322,7 +343,8 @@ WINTUN_CREATE_ADAPTER_FUNC WintunCreateAdapter;
  *                            is simply not found
  *   ERROR_INVALID_PARAMETER  Name is NULL (Wintun crashes)
  *   ERROR_NOT_ENOUGH_MEMORY  out of memory
- *   ERROR_GEN_FAILURE        the interfaces could not be listed, or the
+ *   ERROR_GEN_FAILURE        the interfaces could not be listed (or kept
+ *                            changing through 8 readings), or the
  *                            adapter's data could not be read (the log line
  *                            says why)
  *
@@ -415,7 +437,7 @@ WINTUN_CLOSE_ADAPTER_FUNC WintunCloseAdapter;
 WINTUN_DELETE_DRIVER_FUNC WintunDeleteDriver;
 
 /**
- * WintunGetAdapterLUID - the adapter's locally unique identifier
+ * WintunGetAdapterLUID, WintunGetAdapterLuid - the adapter's locally unique identifier
  * @Adapter: the adapter.
  * @Luid: receives the LUID.
  *
@@ -432,6 +454,10 @@ WINTUN_DELETE_DRIVER_FUNC WintunDeleteDriver;
  * namespace. The LUID is computed from the index the adapter had when the
  * handle was made; LintunGetAdapterInfo() reads the kernel's current data.
  *
+ * WintunGetAdapterLuid is the same function under the spelling of the
+ * reference on wintun.net; Wintun's header and wintun.dll spell it
+ * WintunGetAdapterLUID. Both are exported, so dlsym(3) finds either name.
+ *
  * Returns: nothing, as in Wintun. On a bad argument *Luid is left untouched
  * and the last error is set.
  *
@@ -443,6 +469,7 @@ WINTUN_DELETE_DRIVER_FUNC WintunDeleteDriver;
  *   lintun(7)
  */
 WINTUN_GET_ADAPTER_LUID_FUNC WintunGetAdapterLUID;
+WINTUN_GET_ADAPTER_LUID_FUNC WintunGetAdapterLuid;
 
 /**
  * WintunGetRunningDriverVersion - the version of the library, if TUN is usable
@@ -668,13 +695,15 @@ WINTUN_END_SESSION_FUNC WintunEndSession;
  * @Session: the session.
  *
  * Returns the session's read-wait event, an auto-reset event that is
- * signalled when packets may be ready to receive, when the adapter goes
- * away and when the session ends. A receiving thread calls
- * WintunReceivePacket() until it fails with ERROR_NO_MORE_ITEMS, then waits
- * for this event with WaitForSingleObject(). The event belongs to the
- * session (do not close it) and is the same object for the whole session.
- * Several threads may wait on it at once; each packet is received by only
- * one of them.
+ * signalled when packets arrive, when the adapter goes away and when the
+ * session ends. A receiving thread calls WintunReceivePacket() until it
+ * fails with ERROR_NO_MORE_ITEMS, then waits for this event with
+ * WaitForSingleObject(). The event belongs to the session (do not close it)
+ * and is the same object for the whole session. As in Wintun, whose driver
+ * sets it once per batch of packets it puts in the ring, a wait that
+ * returns takes the signal: waiting again without receiving sleeps until
+ * new packets arrive, and of several threads waiting at once one wakes per
+ * signal. Each packet is received by only one thread.
  *
  * The event is a hint: after it fires, WintunReceivePacket() may still find
  * nothing (another thread took the packets). Call it again and wait again.
@@ -734,7 +763,9 @@ WINTUN_GET_READ_WAIT_EVENT_FUNC WintunGetReadWaitEvent;
  * writes out the sends held back in the sessions this thread sent into last
  * (WintunSendPacket()), so a program that polls for packets never delays
  * its own sends, and it resets the read-wait event, so that
- * LintunGetReadWaitFd() stops being readable for a wake-up already used. The receive loop is shown
+ * LintunGetReadWaitFd() stops being readable for a wake-up already used
+ * (a packet that arrives after it signals the event again: none is
+ * missed). The receive loop is shown
  * under WintunGetReadWaitEvent() (with WaitForSingleObject()) and LintunGetReadWaitFd() (with
  * poll(2)).
  *
@@ -762,7 +793,13 @@ WINTUN_GET_READ_WAIT_EVENT_FUNC WintunGetReadWaitEvent;
  *                            WintunEndSession()
  *   ERROR_INVALID_DATA       the ring is corrupt: the program wrote past
  *                            the end of a packet over the next packet's
- *                            header
+ *                            header, which now says more than
+ *                            WINTUN_MAX_IP_PACKET_SIZE bytes (with
+ *                            LINTUN_SESSION_PASSTHROUGH: more than 65546,
+ *                            the header and a 64 KiB super-packet), as
+ *                            Wintun checks, or more than the ring holds.
+ *                            Nothing is handed out; the call fails the
+ *                            same way until the session ends
  *   ERROR_INVALID_PARAMETER  PacketSize is NULL
  *   ERROR_INVALID_HANDLE     Session is NULL or has ended
  *
@@ -880,16 +917,25 @@ WINTUN_ALLOCATE_SEND_PACKET_FUNC WintunAllocateSendPacket;
  * consecutive TCP segments of one flow (and, on kernels with UDP
  * segmentation offload, equal-sized UDP datagrams of one flow) are merged
  * into one super-packet and written with one system call; the kernel splits
- * it again into the packets the program sent. They are byte for byte the
- * same but for one field: the IPv4 ID of packets with DF set. Such atomic
- * datagrams (DF set, not fragments) may merge whatever their IDs, since "in
- * atomic datagrams, the IPv4 ID field has no meaning" (RFC 6864, 4.1), and
- * the kernel numbers the segments' IDs from the first one's upwards, fixing
- * the header checksum. This is what lets UDP from unconnected sockets
- * (QUIC, DNS, ID 0 on every datagram) be merged; the kernel's own
- * forwarding does the same to what its receive offload merged. Only a
- * packet the kernel forwards shows the new ID; a local socket never sees
- * it. Without DF, IDs must step by one to merge, and stay as they were. A
+ * it again into the packets the program sent. What merges follows the
+ * kernel's own receive offload (GRO) rules, made stricter where the kernel's
+ * splitting of a TUN write would not give the same bytes back: no CWR
+ * segment merges (GRO merges two in a row, but the split clears CWR after
+ * the first), nor do IPv6 packets with extension headers, and packets are
+ * never reordered to merge. IPv4 IDs must count up by one, as the kernel
+ * numbers the segments it cuts, and then come back as they were; a packet
+ * that breaks the pattern starts a new super-packet. The one exception, and
+ * the one field that can differ: UDP datagrams with DF set and one fixed ID
+ * merge too (GRO's other pattern), and the kernel numbers their IDs from the
+ * first one's upwards, fixing the header checksum. Such atomic datagrams
+ * (DF set, not fragments) carry no meaning in their ID ("in atomic
+ * datagrams, the IPv4 ID field has no meaning", RFC 6864, 4.1); this is
+ * what lets UDP from unconnected sockets (QUIC, DNS, ID 0 on every
+ * datagram) be merged, and the kernel's own forwarding does the same to
+ * what its UDP receive offload merged. Only a packet the kernel forwards
+ * shows the new ID; a local socket never sees it. TCP segments with one
+ * fixed ID are not merged (the kernel gives fixed IDs back only to what it
+ * merged itself), nor are packets without DF whose IDs do not count up. A
  * session started with LINTUN_SESSION_NO_COALESCE never merges, so its
  * packets keep their IDs.
  *
@@ -953,11 +999,20 @@ WINTUN_SEND_PACKET_FUNC WintunSendPacket;
  * @Milliseconds: the longest time to wait, or INFINITE for no limit.
  *
  * Waits until the read-wait event Handle is signalled or Milliseconds have
- * passed. The event is signalled when packets may be ready, when the
- * adapter goes away and when the session ends. It resets itself when the
- * wait returns (auto-reset). While received packets are waiting in the
- * ring, or once the adapter is gone or the session is ending, it stays
- * signalled and the wait returns at once.
+ * passed. The event is signalled when packets arrive, when ring space that
+ * a packet waited for is freed, when the adapter goes away and when the
+ * session ends. It resets itself when a wait returns (auto-reset), as
+ * Wintun's does: the wait that returns takes the signal, so a second wait
+ * with no new arrival sleeps (even while packets not yet received are in
+ * the ring), and of several threads waiting, one wakes per signal. Once the
+ * adapter is gone or the session is ending, it stays signalled and every
+ * wait returns at once.
+ *
+ * Linux: packets arrive in the interface's queue. A wait woken by them
+ * moves what the queue holds into the ring, as Wintun's driver puts
+ * arriving packets in the ring before it sets the event, and returns only
+ * if it stored a packet (a waiter that finds another thread took them waits
+ * on); the next WintunReceivePacket() hands them out without a system call.
  *
  * Before it blocks, the calling thread writes out the sends still held back
  * (WintunSendPacket()) in every session it sent into last; sends of other
@@ -1121,13 +1176,19 @@ static inline void SetLastError(DWORD Error) { LintunSetLastError(Error); }
  * program's own descriptors. Safe to call from any thread, and to poll the
  * descriptor from several.
  *
- * Readiness is level-triggered and is only a hint. After a wake-up, call
- * WintunReceivePacket() until it fails with ERROR_NO_MORE_ITEMS, then poll
- * again; nothing needs to be read from the descriptor itself. That failing
- * call resets the event, as a wait on Wintun's auto-reset event does: the
+ * Readiness is level-triggered and is only a hint: poll(2) cannot take a
+ * signal the way a wait on the auto-reset event does, so polling again
+ * without receiving returns at once (a second WaitForSingleObject() would
+ * sleep). After a wake-up, call WintunReceivePacket() until it fails with
+ * ERROR_NO_MORE_ITEMS, then poll again; nothing needs to be read from the
+ * descriptor itself. That failing call empties the queue into the ring and
+ * resets the event, which is what a wait on Wintun's event does: the
  * descriptor then stays readable only while there is something to take
- * (packets queued, the adapter gone, the session ending), so a poll loop
- * sleeps instead of spinning.
+ * (packets queued, the adapter gone, the session ending). So a program
+ * that only polls neither spins (it sleeps once a receive found nothing)
+ * nor misses a packet (one that arrives after that receive makes it
+ * readable again). Packets that a WaitForSingleObject() in another thread
+ * moved into the ring do not make it readable: that thread receives them.
  *
  * The descriptor belongs to the session: do not read from it, write to it
  * or close it. The first call makes it (an epoll(7) descriptor over the TUN
@@ -1207,8 +1268,8 @@ typedef int(LINTUN_GET_READ_WAIT_FD_FUNC)(WINTUN_SESSION_HANDLE Session);
  *     one by one, as soon as they are sent, never holding one back: they
  *     have been written when WintunSendPacket() returns. Sent
  *     packets then reach the kernel byte for byte as the program wrote
- *     them, IPv4 IDs included (merged packets with DF set get the kernel's
- *     IDs, see WintunSendPacket()).
+ *     them, IPv4 IDs included (merged UDP datagrams of one fixed ID with DF
+ *     set get the kernel's IDs, see WintunSendPacket()).
  *   - LINTUN_SESSION_PASSTHROUGH: hand packets over as the kernel gives
  *     them. Each received packet starts with a 10-byte struct
  *     virtio_net_hdr (see <linux/virtio_net.h>) and may be a TCP or UDP
@@ -1718,6 +1779,11 @@ typedef BOOL(LINTUN_ENUM_CALLBACK)(const LINTUN_ADAPTER_INFO *Info, LPARAM Param
  * creator has exited but which a session still holds are listed too;
  * WintunDeleteDriver() removes them.
  *
+ * The adapters come from one complete reading of the kernel's list of
+ * interfaces: one that interfaces came or went during (the kernel marks
+ * such a dump interrupted) is read again, up to 8 times, before Callback
+ * sees anything, so no adapter is missed or listed twice.
+ *
  * Linux: this does what WintunEnumAdapters did before Wintun 0.14 removed
  * it.
  *
@@ -1727,7 +1793,8 @@ typedef BOOL(LINTUN_ENUM_CALLBACK)(const LINTUN_ADAPTER_INFO *Info, LPARAM Param
  * Errors:
  *   ERROR_INVALID_PARAMETER  Callback is NULL
  *   ERROR_NOT_ENOUGH_MEMORY  out of memory
- *   ERROR_GEN_FAILURE        the interfaces could not be listed
+ *   ERROR_GEN_FAILURE        the interfaces could not be listed, or they
+ *                            kept changing through 8 readings
  *
  * Example:
  *     static BOOL Print(const LINTUN_ADAPTER_INFO *Info, LPARAM Param)

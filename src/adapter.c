@@ -370,6 +370,13 @@ static int lookup_cb(const struct nl_link *link, void *arg)
     return 0;
 }
 
+/* What a failed link dump is reported as. */
+static const char *list_failure(int err)
+{
+    return err == -EAGAIN ? "Failed to list interfaces (they kept changing while read)"
+                          : "Failed to list interfaces";
+}
+
 /* Dump links, collect orphans and delete them, find q's name. 0 or -errno. */
 static int lookup_and_sweep(struct nl_sock *nl, struct lookup *q, int *failed)
 {
@@ -522,7 +529,7 @@ static int check_name_free(struct nl_sock *nl, const WCHAR *name, const char *ut
     struct lookup q = {.name = name, .ifname = utf8};
     int err = lookup_and_sweep(nl, &q, NULL);
     if (err)
-        return failure_sys(f, -err, "Failed to list interfaces");
+        return failure_sys(f, -err, "%s", list_failure(err));
     if (q.hit)
         return failure_code(f, ERROR_ALREADY_EXISTS, -EEXIST,
                             "An interface named \"%s\" already exists (%s)", utf8, q.found.ifname);
@@ -658,7 +665,7 @@ LINTUN_EXPORT WINTUN_ADAPTER_HANDLE WintunOpenAdapter(const WCHAR *name)
     err = lookup_and_sweep(nl, &q, NULL);
     nl_close(nl);
     if (err) {
-        fail_sys(-err, "Failed to list interfaces");
+        fail_sys(-err, "%s", list_failure(err));
         return NULL;
     }
     if (!q.hit) {
@@ -778,6 +785,10 @@ LINTUN_EXPORT void WintunGetAdapterLUID(WINTUN_ADAPTER_HANDLE handle, NET_LUID *
     luid->Info.NetLuidIndex = (uint64_t)a->ifindex & 0xffffff;
     luid->Info.IfType = IF_TYPE_PROP_VIRTUAL;
 }
+
+/* The spelling of the reference on wintun.net: the same function. */
+LINTUN_EXPORT void WintunGetAdapterLuid(WINTUN_ADAPTER_HANDLE handle, NET_LUID *luid)
+    __attribute__((alias("WintunGetAdapterLUID")));
 
 LINTUN_EXPORT DWORD WintunGetRunningDriverVersion(void)
 {

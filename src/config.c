@@ -547,7 +547,8 @@ LINTUN_EXPORT BOOL LintunEnumAdapters(LINTUN_ENUM_CALLBACK *Callback, LPARAM Par
     if (!err) {
         err = nl_link_dump(nl, enum_link_cb, e);
         if (err)
-            fail_errno(ERROR_GEN_FAILURE, -err, "Failed to list network interfaces");
+            fail_errno(ERROR_GEN_FAILURE, -err, "Failed to list network interfaces%s",
+                       err == -EAGAIN ? " (they kept changing while read)" : "");
         nl_close(nl);
     } else {
         fail_errno(ERROR_GEN_FAILURE, -err, "Failed to open a netlink socket");

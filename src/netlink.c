@@ -6,7 +6,11 @@
  * Every request is sent with its own sequence number; replies with another
  * sequence number or port id (left over from an earlier request) are
  * skipped. Requests that change something carry NLM_F_ACK and end at the
- * kernel's acknowledgement; dumps end at NLMSG_DONE. The socket asks for
+ * kernel's acknowledgement; dumps end at NLMSG_DONE. A dump whose messages
+ * carry NLM_F_DUMP_INTR (the table changed while the kernel walked it, so
+ * an entry may be missing or appear twice) is not complete: it is read to
+ * its end, thrown away and asked for again, up to NL_DUMP_TRIES times, as
+ * libmnl's mnl_cb_run() reports it (EINTR) for its callers to retry. The socket asks for
  * extended acknowledgements (NETLINK_EXT_ACK) without the echoed request
  * (NETLINK_CAP_ACK); the kernel's error text is kept for nl_ext_ack().
  *
@@ -31,6 +35,8 @@
 /* Large enough for any dump datagram the kernel builds (it caps them at 32 KiB). */
 #define NL_RX_SIZE 65536
 #define NL_TX_SIZE 4096
+/* Dumps in a row that may come back interrupted before a dump gives up. */
+#define NL_DUMP_TRIES 8
 
 struct nl_sock {
     struct mnl_socket *mnl;
@@ -46,6 +52,7 @@ struct nl_req {
     uint32_t seq;
     int (*cb)(const struct nlmsghdr *nlh, void *arg);
     void *arg;
+    bool intr; /* a reply carried NLM_F_DUMP_INTR */
 };
 
 static int set_opt(struct mnl_socket *mnl, int opt)
@@ -193,6 +200,8 @@ static int dispatch(struct nl_req *r, const void *buf, size_t len, bool *done)
     for (; nl_msg_ok(nlh, left); nlh = nl_msg_next(nlh, &left)) {
         if (nlh->nlmsg_seq != r->seq || nlh->nlmsg_pid != r->nl->portid)
             continue; /* a stale reply to an earlier request */
+        if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+            r->intr = true;
         switch (nlh->nlmsg_type) {
         case NLMSG_NOOP:
             break;
@@ -217,7 +226,8 @@ static int dispatch(struct nl_req *r, const void *buf, size_t len, bool *done)
  * Send one request and read replies until it is over. Replies of the data
  * kind go to cb. Dumps end at NLMSG_DONE; other requests get NLM_F_ACK and
  * end at the acknowledgement. (The dump flags cannot tell: NLM_F_DUMP shares
- * its bits with NLM_F_CREATE | NLM_F_EXCL.)
+ * its bits with NLM_F_CREATE | NLM_F_EXCL.) -EINTR: the dump was
+ * interrupted (read to its end; what cb saw is incomplete).
  */
 static int transact(struct nl_sock *nl, struct nlmsghdr *nlh, bool dump,
                     int (*cb)(const struct nlmsghdr *nlh, void *arg), void *arg)
@@ -243,7 +253,25 @@ static int transact(struct nl_sock *nl, struct nlmsghdr *nlh, bool dump,
         }
         err = dispatch(&r, nl->rx, (size_t)n, &done);
     }
-    return err;
+    return !err && r.intr ? -EINTR : err;
+}
+
+/*
+ * A dump, asked for again while it comes back interrupted: reset(arg) runs
+ * before each try, so cb's results are those of the last, complete one.
+ * -EAGAIN after NL_DUMP_TRIES interrupted dumps in a row.
+ */
+static int dump(struct nl_sock *nl, struct nlmsghdr *nlh,
+                int (*cb)(const struct nlmsghdr *nlh, void *arg), void (*reset)(void *arg),
+                void *arg)
+{
+    for (int i = 0; i < NL_DUMP_TRIES; i++) {
+        reset(arg);
+        int err = transact(nl, nlh, true, cb, arg);
+        if (err != -EINTR)
+            return err;
+    }
+    return -EAGAIN;
 }
 
 /* ------------------------------------------------------------------
@@ -361,21 +389,45 @@ int nl_parse_link(const struct nlmsghdr *nlh, struct nl_link *out)
 }
 
 struct link_dump {
-    int (*cb)(const struct nl_link *link, void *arg);
-    void *arg;
     bool stopped;
     struct nl_link link;
 };
 
-static int link_msg_cb(const struct nlmsghdr *nlh, void *arg)
-{
-    struct link_dump *d = arg;
+/* Every link of one dump, kept until the dump proves complete. */
+struct link_list {
+    struct nl_link *links;
+    size_t count;
+    size_t room;
+    bool failed; /* out of memory */
+};
 
-    /* After the callback said stop, the rest of the dump is only drained. */
-    if (d->stopped || nl_parse_link(nlh, &d->link) < 0)
+static void link_list_reset(void *arg)
+{
+    struct link_list *l = arg;
+
+    l->count = 0;
+    l->failed = false;
+}
+
+static int link_list_cb(const struct nlmsghdr *nlh, void *arg)
+{
+    struct link_list *l = arg;
+
+    if (l->failed)
         return 0;
-    if (d->cb(&d->link, d->arg))
-        d->stopped = true;
+    if (l->count == l->room) {
+        size_t room = l->room ? 2 * l->room : 16;
+        struct nl_link *links = realloc(l->links, room * sizeof(*links));
+
+        if (!links) {
+            l->failed = true;
+            return 0;
+        }
+        l->links = links;
+        l->room = room;
+    }
+    if (nl_parse_link(nlh, &l->links[l->count]) == 0)
+        l->count++;
     return 0;
 }
 
@@ -424,18 +476,19 @@ int nl_link_get(struct nl_sock *nl, int ifindex, struct nl_link *out)
 int nl_link_dump(struct nl_sock *nl, int (*cb)(const struct nl_link *link, void *arg), void *arg)
 {
     uint8_t buf[NL_TX_SIZE];
-    struct link_dump *d = calloc(1, sizeof(*d));
+    struct link_list l = {.links = NULL};
     struct nlmsghdr *nlh;
     int err;
 
-    if (!d)
-        return -ENOMEM;
-    d->cb = cb;
-    d->arg = arg;
     nlh = put_link_hdr(buf, RTM_GETLINK, 0, 0);
     mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
-    err = transact(nl, nlh, true, link_msg_cb, d);
-    free(d);
+    err = dump(nl, nlh, link_list_cb, link_list_reset, &l);
+    if (!err && l.failed)
+        err = -ENOMEM;
+    for (size_t i = 0; !err && i < l.count; i++)
+        if (cb(&l.links[i], arg))
+            break;
+    free(l.links);
     return err;
 }
 
@@ -635,12 +688,19 @@ static struct nlmsghdr *put_dump_hdr(void *buf, uint16_t type, size_t extra)
     return nlh;
 }
 
+static void collect_reset(void *arg)
+{
+    struct collect *c = arg;
+
+    c->count = 0;
+}
+
 int nl_addr_list(struct nl_sock *nl, int ifindex, struct nl_addr *out, size_t max, size_t *count)
 {
     uint8_t buf[NL_TX_SIZE];
     struct collect c = {ifindex, out, sizeof(*out), out ? max : 0, 0};
-    int err = transact(nl, put_dump_hdr(buf, RTM_GETADDR, sizeof(struct ifaddrmsg)), true,
-                       addr_msg_cb, &c);
+    int err = dump(nl, put_dump_hdr(buf, RTM_GETADDR, sizeof(struct ifaddrmsg)), addr_msg_cb,
+                   collect_reset, &c);
 
     if (err)
         return err;
@@ -790,8 +850,8 @@ int nl_route_list(struct nl_sock *nl, int ifindex, struct nl_route *out, size_t 
 {
     uint8_t buf[NL_TX_SIZE];
     struct collect c = {ifindex, out, sizeof(*out), out ? max : 0, 0};
-    int err = transact(nl, put_dump_hdr(buf, RTM_GETROUTE, sizeof(struct rtmsg)), true,
-                       route_msg_cb, &c);
+    int err = dump(nl, put_dump_hdr(buf, RTM_GETROUTE, sizeof(struct rtmsg)), route_msg_cb,
+                   collect_reset, &c);
 
     if (err)
         return err;

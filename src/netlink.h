@@ -40,7 +40,12 @@ struct nl_link {
 
 /* One link by index; -ENODEV when there is none. */
 int nl_link_get(struct nl_sock *nl, int ifindex, struct nl_link *out);
-/* Every link; cb returns nonzero to stop (and nl_link_dump returns 0). */
+/*
+ * Every link; cb returns nonzero to stop (and nl_link_dump returns 0). The
+ * links come from one complete dump: an interrupted one (NLM_F_DUMP_INTR)
+ * is asked for again before cb sees anything. Dumps (links, addresses,
+ * routes) return -EAGAIN when the table kept changing through every try.
+ */
 int nl_link_dump(struct nl_sock *nl, int (*cb)(const struct nl_link *link, void *arg), void *arg);
 int nl_link_set_alias(struct nl_sock *nl, int ifindex, const char *alias);
 int nl_link_add_altname(struct nl_sock *nl, int ifindex, const char *altname);

@@ -570,12 +570,22 @@ static bool l4_canonical(const uint8_t *pkt, const struct pkt_info *pi, uint32_t
     return get16(pkt + pi->l4_off + field) == seg_l4_csum(pkt, pi, pi->ip_len, payload_sum);
 }
 
-/* TCP: data with ACK; SYN, RST and URG segments always go on their own. */
+/*
+ * TCP: data with ACK; SYN, RST, URG and CWR segments always go on their own.
+ * The kernel's GRO ends a merge where CWR differs from the segment before
+ * (tcp_gro_receive; gro.c's flags_cwr case), so a CWR segment never follows
+ * a plain one, nor a plain one a CWR one. It would let two CWR segments
+ * merge, but the kernel's segmentation of a TUN write clears CWR on every
+ * segment after the first (virtio_net_hdr can ask only for classic ECN,
+ * SKB_GSO_TCP_ECN, not SKB_GSO_TCP_ACCECN): under Accurate ECN, where the
+ * bit is part of a counter, the receiver would see a different second
+ * segment. So a CWR segment is never merged at all.
+ */
 static bool tcp_coalescable(const uint8_t *tcp)
 {
     uint8_t f = tcp[13];
 
-    return (f & TCP_ACK) && !(f & (TCP_SYN | TCP_RST | TCP_URG));
+    return (f & TCP_ACK) && !(f & (TCP_SYN | TCP_RST | TCP_URG | TCP_CWR));
 }
 
 /* UDP: a datagram whose length field agrees and that carries a checksum. */
@@ -624,16 +634,34 @@ static bool same(const uint8_t *a, const uint8_t *b, size_t from, size_t to)
 }
 
 /*
- * Same IP fields apart from length, ID and checksum. The kernel numbers the
- * IPv4 IDs of the segments it cuts from the first one's upwards. IDs that
- * already follow that pattern survive the round trip byte for byte. With DF
- * set (seg_parse has ruled out MF and an offset) the datagram is atomic, and
- * "in atomic datagrams, the IPv4 ID field has no meaning" (RFC 6864, 4.1):
- * any IDs merge, and the kernel's numbering replaces them, as it does when
- * Linux forwards what its own GRO merged. This is what lets UDP from
- * unconnected sockets (QUIC, DNS: ID 0 on every datagram) be batched.
- * Without DF the ID is what reassembly goes by, so it must step.
+ * Does this IPv4 ID continue the super-packet? The kernel numbers the IDs of
+ * the segments it cuts from the first one's upwards, so IDs that step by one
+ * (the first one's + index) come back byte for byte; as in the kernel's GRO,
+ * the IDs of one super-packet follow one pattern, and a packet that breaks
+ * it ends the merge. The other pattern GRO knows, one fixed ID, applies only
+ * to datagrams with DF set (seg_parse has ruled out MF and an offset: they
+ * are atomic, and "in atomic datagrams, the IPv4 ID field has no meaning",
+ * RFC 6864, 4.1), and lintun takes it for UDP only. The kernel gives a fixed
+ * ID back only to TCP super-packets marked SKB_GSO_TCP_FIXEDID, which a TUN
+ * write cannot ask for, so a merged TCP segment would get the kernel's
+ * numbering instead: fixed-ID TCP segments go one by one. Merged UDP
+ * datagrams of one fixed ID get the kernel's numbering, as they do when Linux
+ * forwards what its own UDP GRO merged; this is what lets UDP from
+ * unconnected sockets (QUIC, DNS: ID 0 on every datagram) be batched. Without
+ * DF the ID is what reassembly goes by, so it must step.
  */
+static bool ip4_id_continues(const struct offload_coalescer *c, const uint8_t *pkt)
+{
+    const uint8_t *first = coal_pkt(c);
+    uint16_t first_id = get16(first + 4), id = get16(pkt + 4);
+    bool fixed_ok = (get16(first + 6) & IP4_DF) && c->gso_type == VIRTIO_NET_HDR_GSO_UDP_L4;
+
+    if (c->segments == 1)
+        return id == (uint16_t)(first_id + 1) || (fixed_ok && id == first_id);
+    return c->id_fixed ? id == first_id : id == (uint16_t)(first_id + c->segments);
+}
+
+/* Same IP fields apart from length, ID (ip4_id_continues) and checksum. */
 static bool ip_continues(const struct offload_coalescer *c, const uint8_t *pkt)
 {
     const uint8_t *first = coal_pkt(c);
@@ -641,26 +669,23 @@ static bool ip_continues(const struct offload_coalescer *c, const uint8_t *pkt)
     /* Byte 0 holds the version, so the comparisons also match families. */
     if (first[0] >> 4 == 6)
         return same(first, pkt, 0, 4) && same(first, pkt, 6, IP6_HDR_LEN);
-    if (!(get16(first + 6) & IP4_DF) &&
-        get16(pkt + 4) != (uint16_t)(get16(first + 4) + c->segments))
-        return false;
-    return same(first, pkt, 0, 2) && same(first, pkt, 6, 10) && same(first, pkt, 12, 20);
+    return ip4_id_continues(c, pkt) && same(first, pkt, 0, 2) && same(first, pkt, 6, 10) &&
+           same(first, pkt, 12, 20);
 }
 
 /*
  * Same TCP header apart from sequence number, checksum and the flags that
- * segmentation moves: PSH/FIN (may come on this segment if it is the last)
- * and CWR (the kernel keeps it on the first segment only, so a later segment
- * must not carry it).
+ * segmentation moves: PSH/FIN (may come on this segment if it is the last).
+ * CWR is on no segment of a super-packet (tcp_coalescable).
  */
 static bool tcp_continues(const struct offload_coalescer *c, const uint8_t *tcp)
 {
     const uint8_t *first = coal_pkt(c) + c->l4_off;
-    const uint8_t moved = TCP_PSH | TCP_FIN | TCP_CWR;
+    const uint8_t moved = TCP_PSH | TCP_FIN;
 
     if (get32(tcp + 4) != get32(first + 4) + (uint32_t)coal_payload(c))
         return false;
-    if ((tcp[13] & TCP_CWR) || (tcp[13] & ~moved) != (first[13] & ~moved))
+    if ((tcp[13] & ~moved) != (first[13] & ~moved))
         return false;
     return same(first, tcp, 0, 4) && same(first, tcp, 8, 13) && same(first, tcp, 14, 16) &&
            same(first, tcp, 18, c->hdr_len - c->l4_off);
@@ -732,6 +757,9 @@ static bool coal_append(struct offload_coalescer *c, const uint8_t *pkt, const s
 {
     if (!copy_payload(c, c->buf + c->len, pkt, s))
         return false;
+    /* The second segment sets the IPv4 ID pattern (ip4_id_continues). */
+    if (c->segments == 1 && s->pi.family == 4)
+        c->id_fixed = get16(pkt + 4) == get16(coal_pkt(c) + 4);
     c->len += s->payload;
     c->segments++;
     c->closed = s->payload < c->gso_size;
@@ -778,6 +806,7 @@ void offload_coalescer_reset(struct offload_coalescer *c)
     c->len = 0;
     c->segments = 0;
     c->closed = false;
+    c->id_fixed = false;
 }
 
 enum offload_add_result offload_coalesce_add(struct offload_coalescer *c, const uint8_t *pkt,
@@ -834,9 +863,6 @@ size_t offload_coalesce_finish(struct offload_coalescer *c)
         coal_fix_headers(c);
         h.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
         h.gso_type = c->gso_type;
-        /* As tcp_gro_complete() does: CWR on the first segment means ECN. */
-        if (!udp && (coal_pkt(c)[c->l4_off + 13] & TCP_CWR))
-            h.gso_type |= VIRTIO_NET_HDR_GSO_ECN;
         h.hdr_len = htole16(c->hdr_len);
         h.gso_size = htole16(c->gso_size);
         h.csum_start = htole16(c->l4_off);

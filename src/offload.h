@@ -91,18 +91,27 @@ int offload_split_to(const struct virtio_net_hdr *hdr, const uint8_t *pkt, size_
  * the same payload size except a smaller last one, valid checksums on input.
  * UDP datagrams of one flow of equal size may be merged when allow_udp is set.
  *
- * Precisely: IPv4 IDs must be first_id + index (mod 2^16), as the kernel's
- * segmentation writes them, unless DF is set (an atomic datagram, whose ID
- * has no meaning, RFC 6864): then any IDs merge and come back renumbered
- * first_id + index, the one field not given back as it was; no SYN/RST/URG;
- * CWR only on the first segment; a PSH/FIN or short segment is the last one
- * (the coalescer is then closed); checksums must not only verify but equal
- * the value the kernel's segmentation writes (0x0000 rather than 0xffff for
- * TCP, 0xffff for a UDP 0), and UDP must carry a checksum; total IP length
- * <= 65535 and <= cap.
+ * Precisely, following the kernel's GRO (tools/testing/selftests/net/lib/
+ * gro.c) where a TUN write can give the same segments back, and stricter
+ * where it cannot: IPv4 IDs follow one pattern per super-packet, first_id +
+ * index (mod 2^16) as the kernel's segmentation writes them, or, for UDP
+ * with DF set only (an atomic datagram, whose ID has no meaning, RFC 6864),
+ * first_id on every datagram, which comes back renumbered first_id + index,
+ * the one field not given back as it was; a packet that breaks the pattern
+ * starts the next super-packet. Fixed IDs without DF, and fixed-ID TCP
+ * (which the kernel gives back only with SKB_GSO_TCP_FIXEDID, which a TUN
+ * write cannot ask for), never merge. No SYN/RST/URG, and no CWR (GRO ends a
+ * merge where CWR changes, and a TUN write's segmentation clears CWR after
+ * the first segment); a PSH/FIN or short segment is the last one (the
+ * coalescer is then closed); checksums must not only verify but equal the
+ * value the kernel's segmentation writes (0x0000 rather than 0xffff for TCP,
+ * 0xffff for a UDP 0), and UDP must carry a checksum; total IP length <=
+ * 65535 and <= cap. Packets are never reordered: a packet that does not
+ * continue the super-packet ends it.
  * With these rules, offload_coalesce_finish() followed by the kernel's
  * segmentation (or offload_split()) gives back the added packets byte for
- * byte, apart from those renumbered IDs (and so the IPv4 header checksum).
+ * byte, apart from the renumbered IDs of fixed-ID UDP (and so the IPv4
+ * header checksum).
  *
  * Ownership: a coalescer made by offload_coalescer_init() keeps no pointer
  * to the packets given to add (their payloads are copied into @buf). One
@@ -135,6 +144,7 @@ struct offload_coalescer {
     uint16_t l4_off;
     uint16_t hdr_len; /* headers of one segment (IP + TCP/UDP) */
     bool closed;      /* last segment was short or had PSH/FIN */
+    bool id_fixed;    /* IPv4: every segment has the first one's ID (UDP with DF) */
 };
 
 void offload_coalescer_init(struct offload_coalescer *c, uint8_t *buf, size_t cap);
@@ -160,8 +170,7 @@ enum offload_add_result offload_coalesce_add(struct offload_coalescer *c, const 
  * gso_size, hdr_len, csum_start/offset with NEEDS_CSUM and the pseudo-header
  * checksum in place when segments > 1; a plain header with no flags when
  * segments == 1 and the packet is unchanged), fix the IP total/payload
- * length. The GSO type gets VIRTIO_NET_HDR_GSO_ECN when the first TCP
- * segment has CWR (as the kernel's GRO does). Returns the number of bytes to
+ * length. Returns the number of bytes to
  * write (c->len: header + packet, 0 when empty); the caller writes them from
  * c->buf in one write() and then calls offload_coalescer_reset() before
  * adding again.

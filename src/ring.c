@@ -47,6 +47,7 @@ int ring_init(struct ring *r, uint32_t capacity)
     r->data = m;
     r->starts = b;
     r->capacity = capacity;
+    r->max = RING_MAX_PACKET;
     return 0;
 }
 
@@ -95,9 +96,11 @@ uint8_t *ring_take(struct ring *r, int32_t *size)
     uint32_t off = r->next;
     uint32_t hdr = *slot_header(r, off);
     uint32_t len = hdr & RING_SIZE_MASK;
-    /* A slot that claims more than what lies before tail was overwritten by
-     * the program: report the ring as corrupt rather than hand out garbage. */
-    if ((hdr & ~RING_SIZE_MASK) || ring_slot_size(len) > wrap(r, r->tail - off)) {
+    /* A slot that claims more than the largest packet, or more than what
+     * lies before tail, was overwritten by the program: report the ring as
+     * corrupt rather than hand out garbage (Wintun checks the size against
+     * WINTUN_MAX_IP_PACKET_SIZE the same way). */
+    if ((hdr & ~RING_SIZE_MASK) || len > r->max || ring_slot_size(len) > wrap(r, r->tail - off)) {
         *size = -1;
         return NULL;
     }

@@ -46,6 +46,7 @@ struct ring {
     uint32_t taken;   /* send ring: [head, taken) taken to write, not freed yet */
     uint32_t ready;   /* packets in [next, tail) */
     uint32_t out;     /* slots in [head, next) */
+    uint32_t max;     /* the largest size ring_take hands out; a larger header is corruption */
     uint64_t *starts; /* one bit per 4-byte offset: a live slot starts here */
 };
 
@@ -66,7 +67,11 @@ uint8_t *ring_push(struct ring *r, uint32_t size);
  * bytes (at most what it was pushed with); 0 removes it.
  */
 void ring_shrink_last(struct ring *r, uint8_t *p, uint32_t size);
-/* Hand out the packet at next; NULL when none. -1 in *size: corrupt slot. */
+/*
+ * Hand out the packet at next; NULL when none. -1 in *size: corrupt slot (a
+ * header with bits beyond the size, a size above r->max, or one that runs
+ * past tail).
+ */
 uint8_t *ring_take(struct ring *r, int32_t *size);
 /* Send side: push and hand out at once (the slot is the program's). */
 uint8_t *ring_alloc(struct ring *r, uint32_t size);

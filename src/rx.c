@@ -16,17 +16,11 @@
 #include "session.h"
 #include "tx.h"
 #include "uring.h"
-#include "wait.h"
 
 /* Worst-case header bytes of one segment (IPv4 60 + TCP 60, IPv6 40 + TCP 60). */
 #define SEG_HDR_MAX 120u
 /* A read at least this large makes the next go straight to the ring (read_direct). */
 #define RX_DIRECT_MIN 8192u
-
-static void publish_ready(struct session *s)
-{
-    atomic_store_explicit(&s->rx_ready, s->rx.ready, memory_order_release);
-}
 
 /* Copy a packet into a new ring slot: 0, or -ENOSPC when there is no room. */
 static int store(struct session *s, const uint8_t *p, size_t n)
@@ -182,12 +176,12 @@ static int place_reads(struct session *s)
     for (; s->rx_first < s->rx_count; s->rx_first++) {
         uint32_t n = s->rx_lens[s->rx_first];
         if (n && place(s, read_buf(s, s->rx_first), n) == -ENOSPC) {
-            wait_set_blocked(s, true);
+            session_set_rx_blocked(s, true);
             return -ENOSPC;
         }
     }
     s->rx_first = s->rx_count = 0;
-    wait_set_blocked(s, false);
+    session_set_rx_blocked(s, false);
     return 0;
 }
 
@@ -340,7 +334,7 @@ static BYTE *receive_locked(struct session *s, DWORD *size)
                 set_last_error(ERROR_HANDLE_EOF);
                 return NULL;
             }
-            wait_event_reset(s);
+            session_event_reset(s);
             set_last_error(ERROR_NO_MORE_ITEMS);
             return NULL;
         }
@@ -374,7 +368,6 @@ LINTUN_EXPORT BYTE *WintunReceivePacket(WINTUN_SESSION_HANDLE handle, DWORD *siz
         set_last_error(ERROR_INVALID_HANDLE);
     else
         p = receive_locked(s, size);
-    publish_ready(s);
     pthread_mutex_unlock(&s->rx_lock);
     /* Nothing to receive: a good moment to write what sends hold back. */
     if (!p)
@@ -386,8 +379,35 @@ void rx_after_release(struct session *s)
 {
     if (s->rx_first == s->rx_count || place_reads(s) == -ENOSPC)
         return;
-    publish_ready(s);
     session_wake(s);
+}
+
+/* Reads rx_pull() makes at most: a queue holds 500 packets by default. */
+#define RX_PULL_READS 64
+
+int rx_pull(struct session *s)
+{
+    uint32_t before = s->rx.ready;
+    if (place_reads(s) == -ENOSPC)
+        return (int)(s->rx.ready - before);
+    for (int i = 0; i < RX_PULL_READS; i++) {
+        /* Two reads or more per system call where reads are batched: a
+         * batch that comes back short shows the queue empty, with no
+         * further read that finds nothing. */
+        if (s->rx_batched && s->rx_depth < 2)
+            s->rx_depth = 2;
+        unsigned int depth = s->rx_depth;
+        int err = read_queue(s);
+        if (place_reads(s) == -ENOSPC || err == -EAGAIN)
+            break;
+        if (err < 0) {
+            err = read_error(s, -err);
+            return s->rx.ready != before ? (int)(s->rx.ready - before) : err;
+        }
+        if (depth > 1 && s->rx_depth < depth)
+            break;
+    }
+    return (int)(s->rx.ready - before);
 }
 
 LINTUN_EXPORT void WintunReleaseReceivePacket(WINTUN_SESSION_HANDLE handle, const BYTE *packet)

@@ -9,6 +9,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <unistd.h>
 #include "adapter.h"
 #include "clock.h"
@@ -86,8 +87,49 @@ void session_wake(struct session *s)
     if (write(s->event_fd, &one, sizeof(one)) < 0 && errno != EAGAIN)
         log_msg(WINTUN_LOG_WARN, "Failed to signal the read-wait event: %s", strerror(errno));
     /* After the write: a reset that clears the flag first finds the count
-     * set, or leaves the flag set for the next reset (wait_event_reset). */
+     * set, or leaves the flag set for the next reset (session_event_reset). */
     atomic_store(&s->event_set, true);
+}
+
+/*
+ * Read the eventfd back to zero. True when this read took a signal: of
+ * several threads woken by one signal, exactly one reads it.
+ */
+static bool event_drain(struct session *s)
+{
+    uint64_t v;
+    if (read(s->event_fd, &v, sizeof(v)) == (ssize_t)sizeof(v))
+        return true;
+    if (errno != EAGAIN)
+        log_msg(WINTUN_LOG_WARN, "Failed to reset the read-wait event: %s", strerror(errno));
+    return false;
+}
+
+bool session_event_take(struct session *s)
+{
+    atomic_store(&s->event_set, false);
+    return event_drain(s);
+}
+
+void session_event_reset(struct session *s)
+{
+    if (!atomic_load_explicit(&s->event_set, memory_order_relaxed) ||
+        !atomic_exchange(&s->event_set, false))
+        return;
+    event_drain(s);
+    /* EOF or the end may have been signalled since the caller looked. */
+    if (atomic_load(&s->eof) || atomic_load(&s->ending))
+        session_wake(s);
+}
+
+void session_set_rx_blocked(struct session *s, bool blocked)
+{
+    if (atomic_load_explicit(&s->rx_blocked, memory_order_relaxed) == blocked)
+        return;
+    struct epoll_event ev = {.events = blocked ? 0 : EPOLLIN, .data.fd = s->tun_fd};
+    if (s->epoll_fd >= 0 && epoll_ctl(s->epoll_fd, EPOLL_CTL_MOD, s->tun_fd, &ev) < 0)
+        log_msg(WINTUN_LOG_WARN, "Failed to update the read-wait set: %s", strerror(errno));
+    atomic_store_explicit(&s->rx_blocked, blocked, memory_order_relaxed);
 }
 
 /*

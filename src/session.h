@@ -22,18 +22,25 @@
  *     fills, when the thread that sent it waits on a read-wait event or
  *     receives nothing, when the session ends, or by the flusher thread
  *     within about TX_HOLD_NS (tx.c).
+ *   Wait: the read-wait event is auto-reset, as Wintun's (wait.c). A waiter
+ *     polls the queue and the eventfd; woken by the queue, it stores what
+ *     the queue holds in the ring (rx_pull), which is what Wintun's driver
+ *     does before it sets the event, and returns only if it stored a
+ *     packet; woken by the eventfd, it returns only if its read of the
+ *     eventfd took the signal. So one wake-up reaches one waiter, and a
+ *     second wait with no new arrival sleeps even while packets it did not
+ *     receive sit in the ring.
  *
  * Locking and memory ordering.
  *   rx_lock guards the receive ring, rx_buf and its reads, the rx counters
  *     and every read of the queue. tx_lock guards the send ring, the
  *     coalescer, the writer and every write. The mutexes order all ring loads and stores; the ring
  *     code itself has no atomics (ring.h).
- *   rx_ready mirrors rx.ready for waiters that do not take rx_lock (written
- *     under rx_lock, read with acquire). rx_blocked is written under rx_lock
- *     and read relaxed by waiters choosing what to poll: a stale value costs
- *     one spurious wake-up (the queue polled while the ring is full) or none
- *     (the release that unblocks also fires the eventfd). eof, ending and
- *     waiters are atomics read without locks.
+ *   rx_blocked is written under rx_lock and read relaxed by waiters
+ *     choosing what to poll: a stale value costs one more poll (the queue
+ *     polled while the ring is full) or nothing (the release that unblocks
+ *     also fires the eventfd). eof, ending and waiters are atomics read
+ *     without locks.
  *   Lock order: rx_lock, then tx_lock, then the held list's lock (tx.c).
  *     Flushing the list takes the held-list lock first and only try-locks
  *     tx_lock, so it never waits in the other order.
@@ -111,7 +118,6 @@ struct session {
 
     /* The receive half: written by receiving threads. */
     _Alignas(SESSION_CACHE_LINE) pthread_mutex_t rx_lock;
-    atomic_uint rx_ready;
     struct ring rx;
     uint8_t *rx_buf;            /* RX_BATCH reads: virtio_net_hdr + up to 64 KiB each */
     uint32_t rx_lens[RX_BATCH]; /* what each read of the last batch got (0: nothing to store) */
@@ -169,6 +175,24 @@ void session_check_creator(struct session *s, bool force);
 void session_set_eof(struct session *s);
 /* Signal the read-wait event (the eventfd): waiters wake. */
 void session_wake(struct session *s);
+/*
+ * Take the eventfd's signal (clears event_set, reads the eventfd): true
+ * when this call took it. The waiter's half of the auto-reset (wait.c).
+ */
+bool session_event_take(struct session *s);
+/*
+ * A receive found nothing (rx_lock held): reset the event, so that the
+ * descriptor of LintunGetReadWaitFd stops being readable for a wake-up that
+ * is used up, as Wintun's auto-reset event stops being signalled. Not while
+ * the session is at EOF or ending: then the event stays signalled.
+ */
+void session_event_reset(struct session *s);
+/*
+ * Take the queue out of the wait set while the ring has no room for what was
+ * read (blocked), and put it back (rx_lock held). Waiters then sleep on the
+ * eventfd alone, which a release fires.
+ */
+void session_set_rx_blocked(struct session *s, bool blocked);
 
 /*
  * How session starts waited for the kernel to run the link (start.c), for

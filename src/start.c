@@ -121,6 +121,9 @@ static int make_buffers(struct session *s, DWORD capacity)
         err = ring_init(&s->tx, capacity);
     if (err)
         return err;
+    /* The largest packet the session's mode hands out: an IP packet, or in
+     * passthrough mode a whole read (virtio_net_hdr and super-packet). */
+    s->rx.max = (s->flags & LINTUN_SESSION_PASSTHROUGH) ? RX_BUF_LEN : WINTUN_MAX_IP_PACKET_SIZE;
     s->rx_buf = malloc((size_t)RX_BATCH * RX_BUF_LEN);
     if (!s->rx_buf)
         return -ENOMEM;

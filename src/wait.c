@@ -5,6 +5,17 @@
  * event stands for three descriptors: the queue (tun_fd, left out while the
  * ring has no room for what was read), the eventfd that session_wake signals,
  * and the creator's pidfd when another process created the adapter.
+ *
+ * Like Wintun's (CreateEventW(..., FALSE, FALSE, NULL), set by its driver
+ * once per batch it puts in the ring), the event resets itself when a wait
+ * returns: the wait that returns takes the signal, so a second wait with no
+ * new arrival sleeps, and one signal wakes one waiter. Descriptors are level
+ * triggered, so the wait turns their readiness into signals taken once: the
+ * queue's by emptying it into the ring (rx_pull; a waiter that stores
+ * nothing, because another thread took the packets, sleeps again), the
+ * eventfd's by reading it (a waiter whose read finds it empty sleeps again).
+ * The end of the session and the end of file are not taken: they stay
+ * signalled and wake every waiter.
  */
 #include <errno.h>
 #include <poll.h>
@@ -13,20 +24,9 @@
 #include <unistd.h>
 #include "clock.h"
 #include "log.h"
+#include "rx.h"
 #include "session.h"
 #include "tx.h"
-#include "wait.h"
-
-/* Take tun_fd out of the wait set while the ring has no room, and back. */
-void wait_set_blocked(struct session *s, bool blocked)
-{
-    if (atomic_load_explicit(&s->rx_blocked, memory_order_relaxed) == blocked)
-        return;
-    struct epoll_event ev = {.events = blocked ? 0 : EPOLLIN, .data.fd = s->tun_fd};
-    if (s->epoll_fd >= 0 && epoll_ctl(s->epoll_fd, EPOLL_CTL_MOD, s->tun_fd, &ev) < 0)
-        log_msg(WINTUN_LOG_WARN, "Failed to update the read-wait set: %s", strerror(errno));
-    atomic_store_explicit(&s->rx_blocked, blocked, memory_order_relaxed);
-}
 
 static int epoll_add(int ep, int fd, uint32_t events)
 {
@@ -87,61 +87,71 @@ LINTUN_EXPORT int LintunGetReadWaitFd(WINTUN_SESSION_HANDLE handle)
     return fd;
 }
 
+/* The states that stay signalled: every wait returns at once. */
 static bool signalled(struct session *s)
 {
-    return atomic_load(&s->ending) || atomic_load(&s->eof) ||
-           atomic_load_explicit(&s->rx_ready, memory_order_acquire) > 0;
+    return atomic_load(&s->ending) || atomic_load(&s->eof);
+}
+
+/* Take the eventfd's signal; the end and EOF stay signalled for the others. */
+static bool take_event(struct session *s)
+{
+    bool took = session_event_take(s);
+    if (took && signalled(s))
+        session_wake(s);
+    return took;
+}
+
+/* Store what the queue holds in the ring: true when a packet was stored. */
+static bool take_queue(struct session *s)
+{
+    int stored = 0;
+    pthread_mutex_lock(&s->rx_lock);
+    if (s->magic == SESSION_MAGIC && !atomic_load(&s->ending))
+        stored = rx_pull(s);
+    pthread_mutex_unlock(&s->rx_lock);
+    /* A failed read returns too: the receive that follows reports it
+     * (-EBADFD: the adapter is gone, and EOF is signalled). */
+    return stored != 0;
 }
 
 /*
- * After a wake-up: reset the event if it fired (unless it must stay
- * signalled), and look at the creator if its pidfd fired. Nothing is read
- * that did not fire: a wake-up for packets costs no extra system call.
+ * After poll: does this waiter return? It looks at the creator if its pidfd
+ * fired, and takes the signals of the descriptors that fired (nothing is
+ * read that did not fire).
  */
-/* Read the eventfd back to zero (event_set already cleared by the caller). */
-static void event_drain(struct session *s)
+static bool after_wake(struct session *s, const struct pollfd *p, int n)
 {
-    uint64_t v;
-    if (read(s->event_fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
-        log_msg(WINTUN_LOG_WARN, "Failed to reset the read-wait event: %s", strerror(errno));
-}
-
-static void after_wake(struct session *s, const struct pollfd *p, int n)
-{
+    bool took = false;
     for (int i = 0; i < n; i++) {
-        if (!p[i].revents)
-            continue;
-        if (p[i].fd == s->event_fd && !atomic_load(&s->ending) && !atomic_load(&s->eof)) {
-            atomic_store(&s->event_set, false);
-            event_drain(s);
-        }
-        if (p[i].fd == s->creator_fd)
+        if (p[i].fd == s->creator_fd && p[i].revents)
             session_check_creator(s, true);
         if (p[i].fd == s->tun_fd && (p[i].revents & POLLERR))
             session_set_eof(s); /* the interface is gone: the event stays signalled */
     }
-}
-
-void wait_event_reset(struct session *s)
-{
-    if (!atomic_load_explicit(&s->event_set, memory_order_relaxed) ||
-        !atomic_exchange(&s->event_set, false))
-        return;
-    event_drain(s);
-    /* EOF or the end may have been signalled since the caller looked. */
-    if (atomic_load(&s->eof) || atomic_load(&s->ending))
-        session_wake(s);
+    if (signalled(s))
+        return true;
+    for (int i = 0; i < n; i++) {
+        if (p[i].fd == s->event_fd && p[i].revents)
+            took |= take_event(s);
+        if (p[i].fd == s->tun_fd && (p[i].revents & POLLIN))
+            took |= take_queue(s);
+    }
+    return took || signalled(s);
 }
 
 /*
- * Block until the queue has packets, the event fires or the creator exits,
- * or ms pass; a signal does not end it. The queue is left out while the ring
- * has no room for what it holds (rx_blocked): a release fires the event.
+ * Block until this waiter takes a signal (after_wake), the session ends or
+ * hits EOF, or ms pass; a signal does not end it. The queue is left out
+ * while the ring has no room for what it holds (rx_blocked): a release
+ * fires the event.
  */
 static DWORD wait_fds(struct session *s, DWORD ms)
 {
     uint64_t deadline = ms == INFINITE ? 0 : now_ns() / 1000000u + ms;
     for (;;) {
+        if (signalled(s))
+            return WAIT_OBJECT_0;
         int timeout = -1;
         if (ms != INFINITE) {
             uint64_t now = now_ns() / 1000000u;
@@ -157,8 +167,9 @@ static DWORD wait_fds(struct session *s, DWORD ms)
             p[n++] = (struct pollfd){.fd = s->tun_fd, .events = POLLIN};
         int r = poll(p, (nfds_t)n, timeout);
         if (r > 0) {
-            after_wake(s, p, n);
-            return WAIT_OBJECT_0;
+            if (after_wake(s, p, n))
+                return WAIT_OBJECT_0;
+            continue;
         }
         if (r == 0)
             return WAIT_TIMEOUT;
@@ -182,7 +193,7 @@ LINTUN_EXPORT DWORD LintunWaitForSingleObject(HANDLE handle, DWORD ms)
      * then waits for waiters to leave, so either it waits for us or we see
      * ending here and never touch its descriptors. */
     atomic_fetch_add(&s->waiters, 1);
-    DWORD result = signalled(s) ? WAIT_OBJECT_0 : wait_fds(s, ms);
+    DWORD result = wait_fds(s, ms);
     atomic_fetch_sub(&s->waiters, 1);
     return result;
 }

@@ -3,11 +3,14 @@
  * What a coalesced send looks like once the kernel forwards it. Datagrams
  * sent through a session are routed out of a plain TUN interface (no
  * offload, so the kernel segments before handing them over) and read there.
- * With DF set and every IPv4 ID the same, the session merges them and the
- * kernel numbers the IDs from the first one's upwards, with valid header
- * checksums; everything else arrives as sent. Without DF they are not merged
- * and keep their IDs. UDP datagrams, and TCP segments of one stream. This is the one field in
- * which lintun's sends differ from the program's packets (wintun.h, WintunSendPacket(3)).
+ * IDs that count up by one merge (UDP datagrams, and TCP segments of one
+ * stream) and arrive exactly as sent. UDP datagrams with DF set and every
+ * IPv4 ID the same merge too, and the kernel numbers their IDs from the
+ * first one's upwards, with valid header checksums: the one field in which
+ * lintun's sends differ from the program's packets (wintun.h,
+ * WintunSendPacket(3)). TCP segments of one fixed ID are not merged, since
+ * the kernel would renumber them too, and arrive as sent; so does
+ * everything without DF whose IDs do not count up.
  * test-rerun: plain
  */
 #include "net.h"
@@ -17,7 +20,7 @@
 enum { COUNT = 20, LEN = 100, FIRST_ID = 0xfff8 };
 
 /* Sends COUNT packets (payload bytes i), reads what the kernel forwards. */
-static void run(WINTUN_SESSION_HANDLE s, int out_fd, int proto, bool df)
+static void run(WINTUN_SESSION_HANDLE s, int out_fd, int proto, bool df, int id_step, bool merged)
 {
     uint8_t pay[LEN], pkt[256], sent[COUNT][256], got[2048];
     size_t len = 0;
@@ -36,6 +39,7 @@ static void run(WINTUN_SESSION_HANDLE s, int out_fd, int proto, bool df)
         memcpy(sent[i], pkt, len);
         session_send(s, pkt, len);
         t.seq += LEN;
+        t.id = (uint16_t)(t.id + id_step);
     }
     DWORD n;
     WintunReceivePacket(s, &n); /* nothing to receive: held sends go out now */
@@ -46,7 +50,7 @@ static void run(WINTUN_SESSION_HANDLE s, int out_fd, int proto, bool df)
         REQUIRE(LintunGetSessionStats(s, &after));
     while (after.TxPackets - before.TxPackets < COUNT && now_ms() < until && !usleep(1000));
     CHECK_EQ(after.TxPackets - before.TxPackets, COUNT);
-    CHECK_EQ(after.TxCoalesced - before.TxCoalesced, df ? COUNT : 0);
+    CHECK_EQ(after.TxCoalesced - before.TxCoalesced, merged ? COUNT : 0);
     int i = 0;
     double end = now_ms() + 2000;
     while (i < COUNT && now_ms() < end) {
@@ -57,14 +61,14 @@ static void run(WINTUN_SESSION_HANDLE s, int out_fd, int proto, bool df)
         }
         if (r < 20 || got[9] != proto)
             continue; /* not ours */
-        uint16_t want_id = (uint16_t)(df ? FIRST_ID + i : FIRST_ID);
+        uint16_t want_id = (uint16_t)(merged ? FIRST_ID + i : FIRST_ID + id_step * i);
         /* Forwarding takes one from the TTL; the kernel fixes the checksum. */
         sent[i][8]--;
         wr16(sent[i] + 4, want_id);
         inet_ip4_set_csum(sent[i]);
         if ((size_t)r != len || memcmp(got, sent[i], len) != 0)
-            FAILF("%s %s packet %d: %zd bytes, ID %u, first payload byte %u",
-                  proto == 6 ? "TCP" : "UDP", df ? "DF" : "non-DF", i, r,
+            FAILF("%s %s step %d packet %d: %zd bytes, ID %u, first payload byte %u",
+                  proto == 6 ? "TCP" : "UDP", df ? "DF" : "non-DF", id_step, i, r,
                   (unsigned)(got[4] << 8 | got[5]), got[len - LEN]);
         i++;
     }
@@ -80,10 +84,12 @@ int main(void)
                "ip link set fwdout up && sysctl -qw net.ipv4.ip_forward=1") == 0);
     /* The merged runs first: after the unmerged ones the session would write
      * the next packets straight away without trying (the send bypass). */
-    run(s, out_fd, 17, true);
-    run(s, out_fd, 6, true);
-    run(s, out_fd, 17, false);
-    run(s, out_fd, 6, false);
+    run(s, out_fd, 17, true, 0, true);
+    run(s, out_fd, 6, true, 1, true);
+    run(s, out_fd, 17, false, 1, true);
+    run(s, out_fd, 6, true, 0, false);
+    run(s, out_fd, 17, false, 0, false);
+    run(s, out_fd, 6, false, 0, false);
     close(out_fd);
     WintunEndSession(s);
     WintunCloseAdapter(a);

@@ -2,7 +2,8 @@
 /*
  * A LINTUN_DYNAMIC program, as Wintun's example.c loads wintun.dll: only the
  * types and *_FUNC typedefs from wintun.h, and every exported function,
- * Wintun* and Lintun* alike, resolved by name into a pointer of its typedef.
+ * Wintun* and Lintun* alike (WintunGetAdapterLuid, the reference's spelling,
+ * too), resolved by name into a pointer of its typedef.
  * A function without a typedef would not compile here; one that the library
  * does not export fails the lookup. A few calls go through the pointers.
  */
@@ -16,6 +17,7 @@
     X(WINTUN_CLOSE_ADAPTER_FUNC, WintunCloseAdapter)                                              \
     X(WINTUN_DELETE_DRIVER_FUNC, WintunDeleteDriver)                                              \
     X(WINTUN_GET_ADAPTER_LUID_FUNC, WintunGetAdapterLUID)                                         \
+    X(WINTUN_GET_ADAPTER_LUID_FUNC, WintunGetAdapterLuid)                                         \
     X(WINTUN_GET_RUNNING_DRIVER_VERSION_FUNC, WintunGetRunningDriverVersion)                      \
     X(WINTUN_SET_LOGGER_FUNC, WintunSetLogger)                                                    \
     X(WINTUN_START_SESSION_FUNC, WintunStartSession)                                              \
@@ -74,7 +76,7 @@ int main(void)
     else                                                                                          \
         loaded++;
     FUNCTIONS(LOAD)
-    CHECK_EQ(loaded, 35);
+    CHECK_EQ(loaded, 36);
     if (harness_failures)
         return test_done();
 
