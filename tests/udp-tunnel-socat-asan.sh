@@ -13,4 +13,4 @@ if [ ! -x "$asan/examples/udp-tunnel" ]; then
 fi
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:exitcode=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:exitcode=1}"
-LINTUN_BUILD=$asan LINTUN_TUNNEL= exec sh "$(dirname "$0")/udp-tunnel-socat.sh"
+LINTUN_BUILD=$asan LINTUN_TUNNEL= LINTUN_TUNNEL_PEER= exec sh "$(dirname "$0")/udp-tunnel-interop.sh"
