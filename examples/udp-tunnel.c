@@ -14,6 +14,9 @@
  * authentication: docs/tunnel.md walks through the code and says what a
  * real VPN adds. Needs CAP_NET_ADMIN.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* sendmmsg, recvmmsg */
+#endif
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
@@ -44,11 +47,11 @@
 
 #define RING_CAPACITY 0x800000 /* 8 MiB each way */
 #define MAX_ADDRESSES 8
-#define TX_BATCH 256          /* packets taken from the adapter per sendmmsg() */
-#define GSO_MAX_SEGMENTS 64   /* the kernel's UDP_MAX_SEGMENTS */
-#define GSO_MAX_BYTES 65000   /* a UDP datagram's payload stays below 64 KiB */
-#define RX_BATCH 64           /* datagrams per recvmmsg() */
-#define RX_BUFFER 65536       /* one datagram, or one GRO train of them */
+#define TX_BATCH 256           /* packets taken from the adapter per sendmmsg() */
+#define GSO_MAX_SEGMENTS 64    /* the kernel's UDP_MAX_SEGMENTS */
+#define GSO_MAX_BYTES 65000    /* a UDP datagram's payload stays below 64 KiB */
+#define RX_BATCH 64            /* datagrams per recvmmsg() */
+#define RX_BUFFER 65536        /* one datagram, or one GRO train of them */
 #define SOCKET_BUFFER 0x400000 /* 4 MiB: rides out bursts while a thread is off CPU */
 
 union address {
@@ -123,8 +126,10 @@ static unsigned build_messages(struct tunnel *t, struct tx_batch *b, unsigned fr
         }
         for (unsigned k = i; k < j; k++)
             b->iov[k] = (struct iovec){.iov_base = b->packet[k], .iov_len = b->size[k]};
-        *h = (struct msghdr){.msg_name = &t->peer, .msg_namelen = t->peer_len,
-                             .msg_iov = &b->iov[i], .msg_iovlen = j - i};
+        *h = (struct msghdr){.msg_name = &t->peer,
+                             .msg_namelen = t->peer_len,
+                             .msg_iov = &b->iov[i],
+                             .msg_iovlen = j - i};
         if (j - i > 1) {
             struct cmsghdr *c;
 
@@ -283,7 +288,8 @@ static void *socket_to_adapter(void *arg)
 
         for (int i = 0; i < RX_BATCH; i++) {
             iov[i] = (struct iovec){.iov_base = buf[i], .iov_len = RX_BUFFER};
-            msg[i].msg_hdr = (struct msghdr){.msg_iov = &iov[i], .msg_iovlen = 1,
+            msg[i].msg_hdr = (struct msghdr){.msg_iov = &iov[i],
+                                             .msg_iovlen = 1,
                                              .msg_control = cmsg[i].buf,
                                              .msg_controllen = sizeof(cmsg[i].buf)};
         }
@@ -488,8 +494,7 @@ static int tunnel(const struct options *o)
         return 1;
     adapter = create_adapter(o);
     if (!adapter) {
-        fprintf(stderr, "udp-tunnel: setting up the adapter failed (error %u)\n",
-                GetLastError());
+        fprintf(stderr, "udp-tunnel: setting up the adapter failed (error %u)\n", GetLastError());
         goto cleanupSocket;
     }
     t.session = WintunStartSession(adapter, RING_CAPACITY);
@@ -516,9 +521,9 @@ static int usage(void)
 int main(int argc, char **argv)
 {
     static const struct option long_options[] = {
-        {"name", required_argument, NULL, 'n'}, {"address", required_argument, NULL, 'a'},
+        {"name", required_argument, NULL, 'n'},  {"address", required_argument, NULL, 'a'},
         {"local", required_argument, NULL, 'l'}, {"peer", required_argument, NULL, 'p'},
-        {"mtu", required_argument, NULL, 'm'},  {0}};
+        {"mtu", required_argument, NULL, 'm'},   {0}};
     /* 1500-byte links: 1500 - 40 (IPv6) - 8 (UDP) = 1452 fits either family outside. */
     struct options o = {.mtu = 1452};
     char *end;
