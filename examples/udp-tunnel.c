@@ -25,7 +25,6 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -66,10 +65,10 @@ struct tunnel {
     union address peer;
     socklen_t peer_len;
     bool gso; /* false once the kernel refused UDP GSO */
-    /* adapter -> peer */
-    atomic_ullong tx_packets, tx_bytes, tx_calls, tx_gso, tx_errors;
-    /* peer -> adapter */
-    atomic_ullong rx_packets, rx_bytes, rx_datagrams, rx_calls, rx_not_ip, rx_ring_full;
+    /* Counters, each written by one thread only and read by main once the
+     * threads are joined: no atomics needed. */
+    unsigned long long tx_packets, tx_bytes, tx_calls, tx_gso, tx_errors; /* adapter -> peer */
+    unsigned long long rx_packets, rx_bytes, rx_datagrams, rx_calls, rx_not_ip, rx_ring_full;
 };
 
 static void WINAPI logger(WINTUN_LOGGER_LEVEL level, DWORD64 timestamp, const WCHAR *message)
@@ -158,7 +157,7 @@ static void send_batch(struct tunnel *t, struct tx_batch *b)
         unsigned n = build_messages(t, b, from);
         int sent = sendmmsg(t->sock, b->msg, n, 0);
 
-        atomic_fetch_add(&t->tx_calls, 1);
+        t->tx_calls++;
         if (sent < 0 && errno == EINTR)
             continue;
         if (sent < 0 && errno == EIO && b->msg[0].msg_hdr.msg_iovlen > 1 && t->gso) {
@@ -168,17 +167,17 @@ static void send_batch(struct tunnel *t, struct tx_batch *b)
             continue;
         }
         if (sent < 0) { /* the first message failed: drop it and go on */
-            atomic_fetch_add(&t->tx_errors, b->first[1] - b->first[0]);
+            t->tx_errors += b->first[1] - b->first[0];
             sent = 1;
         } else {
             for (int m = 0; m < sent; m++) {
                 unsigned packets = b->first[m + 1] - b->first[m];
 
-                atomic_fetch_add(&t->tx_packets, packets);
+                t->tx_packets += packets;
                 for (unsigned k = b->first[m]; k < b->first[m + 1]; k++)
-                    atomic_fetch_add(&t->tx_bytes, b->size[k]);
+                    t->tx_bytes += b->size[k];
                 if (packets > 1)
-                    atomic_fetch_add(&t->tx_gso, 1);
+                    t->tx_gso++;
             }
         }
         from = b->first[sent];
@@ -238,20 +237,20 @@ static bool to_adapter(struct tunnel *t, const BYTE *p, size_t size)
     BYTE *out;
 
     if (!is_ip_packet(p, size)) {
-        atomic_fetch_add(&t->rx_not_ip, 1);
+        t->rx_not_ip++;
         return true;
     }
     out = WintunAllocateSendPacket(t->session, (DWORD)size);
     if (!out) {
         if (GetLastError() != ERROR_BUFFER_OVERFLOW)
             return false;
-        atomic_fetch_add(&t->rx_ring_full, 1); /* dropped, as a full link drops */
+        t->rx_ring_full++; /* dropped, as a full link drops */
         return true;
     }
     memcpy(out, p, size);
     WintunSendPacket(t->session, out);
-    atomic_fetch_add(&t->rx_packets, 1);
-    atomic_fetch_add(&t->rx_bytes, size);
+    t->rx_packets++;
+    t->rx_bytes += size;
     return true;
 }
 
@@ -303,7 +302,7 @@ static void *socket_to_adapter(void *arg)
         }
         if (n < 0)
             return thread_failed(t, "recvmmsg");
-        atomic_fetch_add(&t->rx_calls, 1);
+        t->rx_calls++;
         for (int i = 0; i < n; i++) {
             size_t len = msg[i].msg_len, seg = gro_size(&msg[i].msg_hdr);
 
@@ -312,7 +311,7 @@ static void *socket_to_adapter(void *arg)
             for (size_t off = 0; off == 0 || off < len; off += seg) {
                 size_t size = len - off < seg ? len - off : seg;
 
-                atomic_fetch_add(&t->rx_datagrams, 1);
+                t->rx_datagrams++;
                 if (!to_adapter(t, buf[i] + off, size))
                     return thread_failed(t, "sending into the adapter failed");
             }
@@ -406,10 +405,8 @@ static void print_counters(struct tunnel *t)
             "%llu GSO sends, %llu send errors\n"
             "udp-tunnel: peer->adapter: %llu packets, %llu bytes, %llu datagrams, "
             "%llu recvmmsg calls, %llu not IP (dropped), %llu ring full (dropped)\n",
-            atomic_load(&t->tx_packets), atomic_load(&t->tx_bytes), atomic_load(&t->tx_calls),
-            atomic_load(&t->tx_gso), atomic_load(&t->tx_errors), atomic_load(&t->rx_packets),
-            atomic_load(&t->rx_bytes), atomic_load(&t->rx_datagrams), atomic_load(&t->rx_calls),
-            atomic_load(&t->rx_not_ip), atomic_load(&t->rx_ring_full));
+            t->tx_packets, t->tx_bytes, t->tx_calls, t->tx_gso, t->tx_errors, t->rx_packets,
+            t->rx_bytes, t->rx_datagrams, t->rx_calls, t->rx_not_ip, t->rx_ring_full);
 }
 
 static int run(struct tunnel *t, int signal_fd)
