@@ -76,7 +76,8 @@ int main(int argc, char **argv)
     n.sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (n.sock < 0 || bind(n.sock, (struct sockaddr *)&local, sizeof(local)) < 0)
         die("socket");
-    if (pthread_create(&t1, NULL, tun_to_socket, &n) || pthread_create(&t2, NULL, socket_to_tun, &n))
+    if (pthread_create(&t1, NULL, tun_to_socket, &n) ||
+        pthread_create(&t2, NULL, socket_to_tun, &n))
         die("pthread_create");
     say_ready();
     signals_wait(&set);
