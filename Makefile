@@ -19,6 +19,7 @@ INCLUDEDIR ?= $(PREFIX)/include
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+EXAMPLEDIR ?= $(PREFIX)/share/doc/lintun/examples
 DESTDIR ?=
 
 CC ?= cc
@@ -51,6 +52,8 @@ TEST_SRCS := $(wildcard tests/pure/*.c tests/kernel/*.c)
 TEST_BINS := $(addprefix $(B)/tests/,$(basename $(notdir $(TEST_SRCS))))
 EXAMPLE_SRCS := $(wildcard examples/*.c)
 EXAMPLE_BINS := $(EXAMPLE_SRCS:examples/%.c=$(B)/examples/%)
+# Installed as source, for users to read and copy (EXAMPLEDIR).
+EXAMPLE_FILES := $(EXAMPLE_SRCS) $(wildcard examples/*.py)
 TOOL_BINS := $(B)/lintun
 
 .PHONY: all lib deps check check-only test test-asan demo install uninstall clean help
@@ -68,7 +71,7 @@ help:
 	@echo "make check      build and run every test (also under ASan/UBSan)"
 	@echo "make check-under-load  make check RUNS=10 times beside stress-ng --cpu 2"
 	@echo "make bench      benchmarks against the alternatives (QUICK=1 for a short run)"
-	@echo "make install    install (PREFIX=$(PREFIX), DESTDIR)"
+	@echo "make install    install (PREFIX=$(PREFIX), DESTDIR; examples' sources in EXAMPLEDIR)"
 	@echo "make deb        Debian packages in build-deb/, checked by lintian (deb-check: also installed)"
 	@echo "make abi-check  compare the library's ABI with abi/ (part of make check)"
 	@echo "make format     rewrite the C files as .clang-format says (format-check: part of make check)"
@@ -175,11 +178,15 @@ install: lib $(TOOL_BINS)
 	install -m 0644 include/wintun.h $(DESTDIR)$(INCLUDEDIR)/wintun.h
 	$(PC_SED) lintun.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/lintun.pc
 	install -m 0755 $(B)/lintun $(DESTDIR)$(BINDIR)/lintun
+	install -d $(DESTDIR)$(EXAMPLEDIR)
+	install -m 0644 $(EXAMPLE_FILES) $(DESTDIR)$(EXAMPLEDIR)/
 	$(Q)$(MAKE) --no-print-directory install-extra
 
 uninstall: uninstall-extra
 	rm -f $(DESTDIR)$(LIBDIR)/liblintun.so* $(DESTDIR)$(LIBDIR)/liblintun.a \
 		$(DESTDIR)$(INCLUDEDIR)/wintun.h $(DESTDIR)$(PKGCONFIGDIR)/lintun.pc $(DESTDIR)$(BINDIR)/lintun
+	rm -f $(addprefix $(DESTDIR)$(EXAMPLEDIR)/,$(notdir $(EXAMPLE_FILES)))
+	-rmdir $(DESTDIR)$(EXAMPLEDIR)
 
 # Other makefiles (mk/*.mk) add to install-extra and bring their own targets.
 .PHONY: install-extra uninstall-extra

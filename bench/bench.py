@@ -43,10 +43,12 @@ FWD_MODES = ["naive", "vnet", "vnet-uring", "veth", "lintun", "lintun:plain", "l
 RX_MODES = ["naive", "lintun", "lintun:plain", "lintun:no-offload"]
 TX_MODES = ["naive", "lintun", "lintun:plain", "lintun:no-offload", "lintun:no-coalesce"]
 ECHO_MODES = ["naive", "lintun", "example"]
+TUNNEL_MODES = ["socat", "naive", "lintun", "lintun-py", "veth"]
 if os.environ.get("BENCH_MODES"):  # e.g. BENCH_MODES=naive,lintun for a partial run
     _keep = os.environ["BENCH_MODES"].split(",")
-    FWD_MODES, RX_MODES, TX_MODES, ECHO_MODES = (
-        [m for m in lst if m in _keep] for lst in (FWD_MODES, RX_MODES, TX_MODES, ECHO_MODES))
+    FWD_MODES, RX_MODES, TX_MODES, ECHO_MODES, TUNNEL_MODES = (
+        [m for m in lst if m in _keep]
+        for lst in (FWD_MODES, RX_MODES, TX_MODES, ECHO_MODES, TUNNEL_MODES))
 
 procs = []      # every process started, for cleanup
 namespaces = []
@@ -472,6 +474,181 @@ def bench_latency(results):
 
 
 # ----------------------------------------------------------------------------
+# 5. Tunnel: an IP-over-UDP tunnel endpoint in each namespace, a veth pair
+# between them carrying the outer datagrams (10.77.0.1 - 10.77.0.2, MTU
+# 1500). Inside: 10.78.0.1/24 in a, 10.78.0.2/24 in b, inner MTU 1472 (1500
+# minus the outer IPv4 and UDP headers: no outer datagram is fragmented).
+# The "veth" mode puts the inner addresses on the veth pair itself.
+
+TUN_PORT = 5555
+TUN_MTU = 1472
+TCP_SEGMENT = TUN_MTU - 52  # IPv4 + TCP header with timestamps
+
+
+class Tunnel:
+    """Two tunnel endpoints of one mode, or the bare veth pair."""
+
+    def __init__(self, mode):
+        self.mode, self.procs = mode, []
+        run("ip", "link", "add", "va", "netns", NS_A, "type", "veth", "peer", "name", "vb",
+            "netns", NS_B)
+        try:
+            self.setup()
+        except Exception:
+            self.close()
+            raise
+
+    def setup(self):
+        mode = self.mode
+        outer = {NS_A: ("va", "10.77.0.1", "10.77.0.2", "10.78.0.1/24"),
+                 NS_B: ("vb", "10.77.0.2", "10.77.0.1", "10.78.0.2/24")}
+        for ns, (dev, local, peer, inner) in outer.items():
+            ip(ns, "link", "set", dev, "up")
+            if mode == "veth":
+                ip(ns, "addr", "add", inner, "dev", dev)
+                continue
+            ip(ns, "addr", "add", local + "/24", "dev", dev)
+            self.procs.append(self.start(ns, local, peer, inner))
+        if mode == "veth":
+            return
+        for ns in (NS_A, NS_B):
+            if mode in ("socat", "naive"):  # these only make the interface
+                inner = outer[ns][3]
+                deadline = time.time() + 10
+                while ip(ns, "link", "show", "btun", check=False) == "":
+                    if time.time() > deadline:
+                        raise RuntimeError("%s: no interface btun" % mode)
+                    time.sleep(0.05)
+                ip(ns, "link", "set", "btun", "mtu", str(TUN_MTU))
+                ip(ns, "addr", "replace", inner, "dev", "btun")
+                ip(ns, "link", "set", "btun", "up")
+
+    def start(self, ns, local, peer, inner):
+        mode = self.mode
+        if mode == "socat":
+            p = spawn("tunnel-socat", [
+                "socat", "TUN:%s,tun-name=btun,up,iff-no-pi,tun-type=tun" % inner,
+                "UDP-DATAGRAM:%s:%d,bind=%s:%d" % (peer, TUN_PORT, local, TUN_PORT)], ns=ns)
+            return p
+        if mode == "naive":
+            p = spawn("tunnel-naive", [os.path.join(BIN, "tunnel-naive"), local, str(TUN_PORT),
+                                       peer, str(TUN_PORT)], ns=ns)
+        else:
+            prog = ([os.path.join(BUILD, "examples", "udp-tunnel")] if mode == "lintun" else
+                    ["/usr/bin/python3", "examples/udp-tunnel.py"])
+            env_path = os.path.join(BUILD, "python")
+            args = prog + ["--name", "btun", "--address", inner, "--local",
+                           "%s:%d" % (local, TUN_PORT), "--peer", "%s:%d" % (peer, TUN_PORT),
+                           "--mtu", str(TUN_MTU)]
+            if mode == "lintun-py":
+                args = ["env", "PYTHONPATH=" + env_path, "PYTHONDONTWRITEBYTECODE=1"] + args
+            p = spawn("tunnel-" + mode, args, ns=ns)
+        wait_ready(p)
+        return p
+
+    @property
+    def pids(self):
+        return [p.pid for p in self.procs]
+
+    def cpu(self):
+        return sum(cpu_seconds(pid) for pid in self.pids) if self.procs else None
+
+    def close(self):
+        for p in self.procs:
+            finish(p, timeout=10, term=True)
+        ip(NS_A, "link", "del", "va", check=False)
+        for ns in (NS_A, NS_B):
+            ip(ns, "link", "del", "btun", check=False)
+
+
+def tunnel_syscalls_start(tn, seconds):
+    if not tn.procs or not shutil.which("perf"):
+        return None
+    fd, out = tempfile.mkstemp(prefix="lt-bench-perf-")
+    os.close(fd)
+    p = subprocess.Popen(["perf", "stat", "-x,", "-o", out, "-e", "raw_syscalls:sys_enter",
+                          "-p", ",".join(map(str, tn.pids)), "--", "sleep", str(seconds)],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return p, out
+
+
+def tunnel_tcp(tn, seconds, with_perf):
+    """One iperf3 TCP stream a->b through the tunnel: Gbit/s, tunnel CPU, syscalls."""
+    srv = spawn("iperf3-server", ["iperf3", "-s", "-1", "-B", "10.78.0.2"], ns=NS_B)
+    deadline = time.time() + 5
+    while ":5201" not in run("ss", "-N", NS_B, "-ltnH", check=False):
+        if time.time() > deadline:
+            raise RuntimeError("iperf3 server did not start")
+        time.sleep(0.05)
+    omit = 1
+    cli = spawn("iperf3-client", ["iperf3", "-c", "10.78.0.2", "-t", str(seconds + omit),
+                                  "-O", str(omit), "-J"], ns=NS_A)
+    time.sleep(omit + 0.2)
+    window = seconds - 0.5
+    t0, c0 = time.monotonic(), tn.cpu()
+    b0 = counters(NS_B, "vb")["rx_bytes"]
+    perf = tunnel_syscalls_start(tn, window) if with_perf else None
+    if perf:
+        count = perf_finish(*perf)
+    else:
+        time.sleep(window)
+        count = None
+    t1, c1 = time.monotonic(), tn.cpu()
+    b1 = counters(NS_B, "vb")["rx_bytes"]
+    res = {}
+    try:
+        out, _ = cli.communicate(timeout=seconds + 30)
+        procs.remove(cli)
+        j = json.loads(out)
+        if "error" in j:
+            raise RuntimeError("iperf3: " + j["error"])
+        res["gbps"] = j["end"]["sum_received"]["bits_per_second"] / 1e9
+        res["retransmits"] = j["end"]["sum_sent"].get("retransmits")
+    finally:
+        finish(srv, timeout=5, term=True)
+    # The window's goodput from the outer bytes b received, less the outer
+    # headers of full-sized datagrams (28 bytes per TUN_MTU; veth: none).
+    outer = (b1 - b0) * (1.0 if tn.mode == "veth" else TUN_MTU / (TUN_MTU + 28.0))
+    gbit = outer * 8 / 1e9
+    res["window_gbit"] = gbit
+    if c0 is not None and gbit > 0:
+        res["cpu_s_per_gbit"] = (c1 - c0) / gbit
+        res["cpu_percent"] = 100 * (c1 - c0) / (t1 - t0)
+    if count is not None and gbit > 0:
+        segments = outer / (TUN_MTU + 0.0)
+        res["syscalls_per_pkt"] = (count / window) / (segments / (t1 - t0))
+    return res
+
+
+def tunnel_udp(tn, with_perf):
+    window = T_UDP - 0.5
+    perf = tunnel_syscalls_start(tn, window) if with_perf else None
+    res = udp_pps(NS_A, NS_B, "10.78.0.2", T_UDP)
+    if perf:
+        count = perf_finish(*perf)
+        if count is not None and res["pps"] > 0:
+            res["syscalls_per_pkt"] = (count / window) / res["pps"]
+    return res
+
+
+def bench_tunnel(results):
+    modes = [m for m in TUNNEL_MODES if m != "lintun-py" or
+             os.path.isdir(os.path.join(BUILD, "python", "wintun"))]
+
+    def run_mode(mode, r):
+        tn = Tunnel(mode)
+        try:
+            r["tcp"].append(tunnel_tcp(tn, T_TCP, False))
+            if tn.procs:
+                r["cost"].append(tunnel_tcp(tn, T_COST, True))
+            r["udp"].append(tunnel_udp(tn, bool(tn.procs)))
+        finally:
+            tn.close()
+
+    each_run(results, modes, "tunnel", lambda: {"tcp": [], "cost": [], "udp": []}, run_mode)
+
+
+# ----------------------------------------------------------------------------
 # Summaries, table, chart
 
 
@@ -484,7 +661,8 @@ def spread(values):
 
 
 def summarize(raw):
-    s = {"forward": {}, "kernel_to_program": {}, "program_to_kernel": {}, "latency": {}}
+    s = {"forward": {}, "kernel_to_program": {}, "program_to_kernel": {}, "latency": {},
+         "tunnel": {}}
     for mode, r in raw["forward"].items():
         s["forward"][mode] = {
             "tcp_gbps": spread([x.get("gbps") for x in r["tcp"]]),
@@ -515,6 +693,17 @@ def summarize(raw):
                 "median_ms": spread([x["median_ms"] for x in r[fam]]),
                 "p99_ms": spread([x["p99_ms"] for x in r[fam]])}
         s["latency"][mode]["errors"] = r.get("errors", [])
+    for mode, r in raw.get("tunnel", {}).items():
+        s["tunnel"][mode] = {
+            "tcp_gbps": spread([x.get("gbps") for x in r["tcp"]]),
+            "tcp_retransmits": spread([x.get("retransmits") for x in r["tcp"]]),
+            "cpu_s_per_gbit": spread([x.get("cpu_s_per_gbit") for x in r["tcp"]]),
+            "cpu_percent": spread([x.get("cpu_percent") for x in r["tcp"]]),
+            "tcp_syscalls_per_pkt": spread([x.get("syscalls_per_pkt") for x in r["cost"]]),
+            "udp64_pps": spread([x.get("pps") for x in r["udp"]]),
+            "udp_syscalls_per_pkt": spread([x.get("syscalls_per_pkt") for x in r["udp"]]),
+            "errors": r.get("errors", []),
+        }
     return s
 
 
@@ -610,11 +799,49 @@ def render(summary, meta):
                meta["pings"])
     out.append(table(rows, ["mode", "v4 median", "v4 p99", "vs naive", "v6 median", "v6 p99",
                             "vs naive"]))
+    if summary.get("tunnel"):
+        out.append("\n" + render_tunnel(summary["tunnel"], meta))
     errs = [(sec, mode, e) for sec, d in summary.items() for mode, s in d.items()
             for e in s.get("errors", [])]
     if errs:
         out.append("\nerrors:")
         out += ["  %s %s: %s" % e for e in errs]
+    return "\n".join(out)
+
+
+def render_tunnel(t, meta):
+    """Section 5's table and its goals (ratios of medians within this run)."""
+    def med(mode, key):
+        sp = t.get(mode, {}).get(key)
+        return sp["median"] if sp else None
+
+    rows = []
+    for mode, s in t.items():
+        rows.append([mode, fmt(s["tcp_gbps"]), ratio(s["tcp_gbps"], t.get("socat", {}).get(
+            "tcp_gbps")), ratio(s["tcp_gbps"], t.get("naive", {}).get("tcp_gbps")),
+            ratio(s["tcp_gbps"], t.get("veth", {}).get("tcp_gbps")),
+            fmt(s["udp64_pps"], 1e-3, 0), ratio(s["udp64_pps"], t.get("naive", {}).get(
+                "udp64_pps")), fmt(s["cpu_s_per_gbit"], 1, 3), fmt(s["tcp_syscalls_per_pkt"]),
+            fmt(s["udp_syscalls_per_pkt"])])
+    out = ["5. Tunnel: IP over UDP between two namespaces (veth, inner MTU %d), TCP %ds "
+           "(iperf3, 1 stream), UDP 64-byte flood %ds; CPU and system calls of both tunnel "
+           "processes" % (TUN_MTU, meta["t_tcp"], meta["t_udp"])]
+    out.append(table(rows, ["mode", "TCP Gbit/s", "vs socat", "vs naive", "vs veth",
+                            "UDP64 kpps", "vs naive", "CPU s/Gbit", "syscalls/TCP seg",
+                            "syscalls/UDP64 pkt"]))
+    goals = [("lintun TCP >= 5x socat", "lintun", "socat", "tcp_gbps", 5),
+             ("lintun TCP >= 3x naive", "lintun", "naive", "tcp_gbps", 3),
+             ("lintun TCP >= 0.5x veth", "lintun", "veth", "tcp_gbps", 0.5),
+             ("lintun UDP64 >= 2x naive", "lintun", "naive", "udp64_pps", 2),
+             ("lintun-py TCP >= 1x socat", "lintun-py", "socat", "tcp_gbps", 1)]
+    for text, mode, base, key, want in goals:
+        a, b = med(mode, key), med(base, key)
+        if a is None or not b:
+            out.append("goal %-28s not measured" % text)
+            continue
+        got = a / b
+        out.append("goal %-28s %.2fx: %s" % (text, got, "met" if got >= want else
+                                             "MISSED by %.0f%%" % (100 * (1 - got / want))))
     return "\n".join(out)
 
 
@@ -726,8 +953,8 @@ def main():
             "will skew these numbers" % (100 * meta["idle_before"]))
     log("bench: %s, %d reps, namespaces %s/%s, logs in %s" % (
         "QUICK" if QUICK else "full", REPS, NS_A, NS_B, LOGDIR))
-    raw = {"forward": {}, "rx": {}, "tx": {}, "latency": {}}
-    only = os.environ.get("BENCH_ONLY", "forward,rx,tx,latency").split(",")
+    raw = {"forward": {}, "rx": {}, "tx": {}, "latency": {}, "tunnel": {}}
+    only = os.environ.get("BENCH_ONLY", "forward,rx,tx,latency,tunnel").split(",")
     t0 = time.time()
     ns_create()
     try:
@@ -739,6 +966,8 @@ def main():
             bench_tx(raw["tx"])
         if "latency" in only:
             bench_latency(raw["latency"])
+        if "tunnel" in only:
+            bench_tunnel(raw["tunnel"])
     finally:
         ns_destroy()
     meta["seconds"] = round(time.time() - t0, 1)

@@ -4,7 +4,7 @@
 # Reports; never passes or fails, and is never part of `make check`. QUICK=1 for a short run, REPS=N
 # repetitions (default 3). See docs/benchmarks.md.
 
-BENCH_RAW := fwd-naive fwd-vnet echo-naive udpsink udpflood nullsys
+BENCH_RAW := fwd-naive fwd-vnet echo-naive udpsink udpflood nullsys tunnel-naive
 BENCH_URING := fwd-vnet-uring
 BENCH_LINTUN := fwd-lintun sessrx sesstx echo-lintun
 BENCH_RAW_BINS := $(addprefix $(B)/bench/,$(BENCH_RAW))
@@ -17,9 +17,12 @@ bench:
 	$(Q)$(MAKE) --no-print-directory bench-build
 	$(Q)QUICK="$(QUICK)" REPS="$(REPS)" sh bench/run.sh $(B)
 
-# The latency benchmark also runs the echo responder users copy from examples/.
+# The latency benchmark also runs the echo responder users copy from examples/,
+# the tunnel benchmark the tunnels there (the Python one when python3-dev is
+# installed: bench.py leaves lintun-py out without build/python).
 bench-build: lib $(BENCH_RAW_BINS) $(BENCH_URING_BINS) $(BENCH_LINTUN_BINS) \
-	$(patsubst examples/%.c,$(B)/examples/%,$(wildcard examples/echo-responder.c))
+	$(patsubst examples/%.c,$(B)/examples/%,$(wildcard examples/echo-responder.c examples/udp-tunnel.c))
+	$(Q)if $(PYTHON_CONFIG) --includes >/dev/null 2>&1; then $(MAKE) --no-print-directory python; fi
 
 $(BENCH_RAW_BINS): $(B)/bench/%: bench/%.c bench/bench.h
 	@mkdir -p $(@D)

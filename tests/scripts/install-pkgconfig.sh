@@ -22,5 +22,10 @@ export PKG_CONFIG_PATH="$tmp/prefix/lib/pkgconfig"
 # shellcheck disable=SC2046
 cc -Wall -Werror -o "$tmp/doc-program" tests/compat/doc-program.c $(pkg-config --cflags --libs lintun)
 cc -Wall -Werror -o "$tmp/dlopen-program" tests/compat/dlopen-program.c $(pkg-config --cflags lintun) -ldl
+# The examples are installed as source, and the tunnel builds from there as a user builds it.
+test -f "$tmp/prefix/share/doc/lintun/examples/udp-tunnel.py"
+cc -Wall -Werror -pthread -o "$tmp/udp-tunnel" \
+    "$tmp/prefix/share/doc/lintun/examples/udp-tunnel.c" $(pkg-config --cflags --libs lintun)
+LD_LIBRARY_PATH="$tmp/prefix/lib" "$tmp/udp-tunnel" 2>&1 | grep -q '^usage: udp-tunnel'
 LD_LIBRARY_PATH="$tmp/prefix/lib" unshare -n "$tmp/doc-program"
 LD_LIBRARY_PATH="$tmp/prefix/lib" unshare -n "$tmp/dlopen-program"

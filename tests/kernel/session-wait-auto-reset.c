@@ -1,4 +1,5 @@
-/* SPDX-License-Identifier: MIT */
+/* SPDX-License-Identifier: MIT * test-rerun: plain
+ */
 /*
  * The read-wait event resets itself, as Wintun's does (an auto-reset event
  * that its driver sets once per batch of packets it puts in the ring), also

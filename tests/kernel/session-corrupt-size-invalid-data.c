@@ -1,4 +1,5 @@
-/* SPDX-License-Identifier: MIT */
+/* SPDX-License-Identifier: MIT * test-rerun: plain
+ */
 /*
  * WintunReceivePacket on a corrupt receive ring: a packet header that says
  * more than WINTUN_MAX_IP_PACKET_SIZE fails with ERROR_INVALID_DATA, as
