@@ -24,6 +24,7 @@ int main(void)
 {
     WINTUN_ADAPTER_HANDLE a = fixture_adapter(test_logger, L"Corrupt", L"Test", NULL);
     WINTUN_SESSION_HANDLE s = fixture_session(a, 0x40000, 0, FIXTURE_NO_IPV6, "10.23.0.1/24");
+    expect_log("The receive ring is corrupt");
     DWORD n;
     while (WintunReceivePacket(s, &n) || GetLastError() != ERROR_NO_MORE_ITEMS)
         ;
