@@ -157,9 +157,10 @@ uint8_t *ring_take_sent(struct ring *r, uint32_t *size)
     return r->data + off + RING_ALIGN;
 }
 
-void ring_free_taken(struct ring *r)
+void ring_free_taken(struct ring *r, const uint8_t *p)
 {
-    while (r->head != r->taken)
+    uint32_t stop = p ? (uint32_t)(p - r->data) - RING_ALIGN : r->taken;
+    while (r->head != r->taken && r->head != stop)
         ring_pop(r);
 }
 

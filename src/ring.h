@@ -90,7 +90,8 @@ void ring_pop(struct ring *r);
 uint8_t *ring_take_sent(struct ring *r, uint32_t *size);
 /* Send side: are there taken slots not freed yet? */
 static inline bool ring_has_taken(const struct ring *r) { return r->taken != r->head; }
-/* Send side: free every taken slot (their bytes are written). */
-void ring_free_taken(struct ring *r);
+/* Send side: free the taken slots before the one of data pointer p (NULL:
+ * every taken slot), whose bytes are written. */
+void ring_free_taken(struct ring *r, const uint8_t *p);
 
 #endif

@@ -140,6 +140,7 @@ struct session {
     struct offload_coalescer co;
     struct writer w;                        /* stages writes; several per system call (writer.h) */
     uint8_t co_hdr[OFFLOAD_GATHER_HDR_LEN]; /* the open super-packet's headers */
+    const uint8_t *co_slot;                 /* the packet its first segment came from */
     bool held;                              /* on the held list (tx.c) */
     atomic_uintptr_t held_by;               /* the thread that sent into it last (tx.c) */
     bool coalesce;                          /* off after a kernel refused a TCP super-packet */

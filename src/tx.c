@@ -226,13 +226,18 @@ static void submit(struct session *s, const uint8_t *p, uint32_t n)
     co_place(s);
     switch (offload_coalesce_add(&s->co, p, n, s->coalesce_udp)) {
     case OFFLOAD_MERGED:
+        return;
     case OFFLOAD_STARTED:
+        s->co_slot = p;
         return;
     case OFFLOAD_FLUSH_FIRST:
         write_coalesced(s);
         co_place(s);
-        if (s->coalesce && offload_coalesce_add(&s->co, p, n, s->coalesce_udp) == OFFLOAD_STARTED)
+        if (s->coalesce &&
+            offload_coalesce_add(&s->co, p, n, s->coalesce_udp) == OFFLOAD_STARTED) {
+            s->co_slot = p;
             return;
+        }
         break;
     case OFFLOAD_NOT_COALESCABLE:
         write_coalesced(s);
@@ -241,12 +246,23 @@ static void submit(struct session *s, const uint8_t *p, uint32_t n)
     write_packet(s, p, n);
 }
 
+/*
+ * Free the send ring slots whose bytes the kernel has: every taken slot
+ * before the open super-packet's first, once nothing is staged. Done after
+ * each send, so that a stream whose super-packet is always open keeps
+ * reusing the same few slots instead of walking the whole ring.
+ */
+static void free_written(struct session *s)
+{
+    if (!writer_pending(&s->w))
+        ring_free_taken(&s->tx, s->co.segments ? s->co_slot : NULL);
+}
+
 void tx_flush_held(struct session *s)
 {
     write_coalesced(s);
     writer_flush(&s->w);
-    /* The kernel has every taken packet's bytes: their slots are free. */
-    ring_free_taken(&s->tx);
+    free_written(s);
 }
 
 /* Write out what s holds back (tx_lock held): nonzero when it had something. */
@@ -452,10 +468,9 @@ void tx_flush_ready(struct session *s)
     uint8_t *p;
     while ((p = ring_take_sent(&s->tx, &n)))
         submit(s, p, n);
-    if (!s->co.segments && !writer_pending(&s->w)) {
-        ring_free_taken(&s->tx);
+    free_written(s);
+    if (!s->co.segments && !writer_pending(&s->w))
         return;
-    }
     /* A session that holds nothing back writes what this call made ready
      * before the call returns, in as few system calls as it can. */
     if ((s->flags & LINTUN_SESSION_NO_COALESCE) || atomic_load(&s->ending))

@@ -136,10 +136,11 @@ static void drop_ring(void)
 }
 
 /*
- * Submit ops as one batch, linked with IOSQE_IO_LINK when @link, and wait
- * for every completion. 0, or -errno when io_uring itself failed.
+ * Submit ops as one batch, ops[link_from..n-1] linked with IOSQE_IO_LINK,
+ * and wait for every completion. 0, or -errno when io_uring itself failed.
  */
-static int submit_batch(int fd, struct uring_op *ops, unsigned int n, bool write, bool link)
+static int submit_batch(int fd, struct uring_op *ops, unsigned int n, bool write,
+                        unsigned int link_from)
 {
     struct io_uring *ring = ring_of_thread();
     if (!ring)
@@ -155,11 +156,11 @@ static int submit_batch(int fd, struct uring_op *ops, unsigned int n, bool write
          * empty queue, or a write that the queue's send buffer would block.
          * Unlinked operations are then issued one after the other, inline,
          * in submission order, which is what keeps them in order. A linked
-         * write waits its turn instead. Kernels whose TUN cannot read
-         * without waiting (before 6.4) fail the read with EOPNOTSUPP. */
-        if (!link)
-            sqe->rw_flags = RWF_NOWAIT;
-        else if (i + 1 < n)
+         * one starts when the one before it has completed. Kernels whose
+         * TUN cannot read without waiting (before 6.4) fail the read with
+         * EOPNOTSUPP. */
+        sqe->rw_flags = RWF_NOWAIT;
+        if (i >= link_from && i + 1 < n)
             sqe->flags |= IOSQE_IO_LINK;
         io_uring_sqe_set_data64(sqe, i);
     }
@@ -200,12 +201,12 @@ static int submit_batch(int fd, struct uring_op *ops, unsigned int n, bool write
     return 0;
 }
 
-int uring_write_batch(int fd, struct uring_op *ops, unsigned int n, bool linked)
+int uring_write_batch(int fd, struct uring_op *ops, unsigned int n, unsigned int link_from)
 {
-    return submit_batch(fd, ops, n, true, linked);
+    return submit_batch(fd, ops, n, true, link_from);
 }
 
 int uring_read_batch(int fd, struct uring_op *ops, unsigned int n)
 {
-    return submit_batch(fd, ops, n, false, false);
+    return submit_batch(fd, ops, n, false, n);
 }

@@ -51,22 +51,23 @@ bool uring_available(void);
  * Write ops[0..n-1] to @fd as one submission, each op's iovecs as one
  * write (writev).
  *
- * Unlinked (!linked): every write carries RWF_NOWAIT, so the kernel issues
- * each one inline, in submission order, and one that would have to wait
- * (the queue's send buffer full) fails with -EAGAIN instead of being
- * deferred. The writes after a failed one still run. A TUN queue whose send
- * buffer is unlimited (the default, INT_MAX) never makes a write wait.
+ * Every write carries RWF_NOWAIT, so one that would have to wait (the
+ * queue's send buffer full) fails with -EAGAIN instead of being deferred;
+ * a TUN queue whose send buffer is unlimited (the default, INT_MAX) never
+ * makes a write wait.
  *
- * Linked: each write is linked to the next (IOSQE_IO_LINK), so the kernel
- * starts each only after the one before it completed, inline or in an io-wq
- * worker; the writes after a failed one fail with -ECANCELED. Linked
- * requests after the first are issued through task work, which costs about
- * a quarter of the batch's time where system calls are cheap.
+ * ops[0..link_from-1] are unlinked: the kernel issues each one inline, in
+ * submission order; the writes after a failed one still run.
+ * ops[link_from..n-1] are linked (IOSQE_IO_LINK): the kernel starts each
+ * only after the one before it completed, and the writes after a failed
+ * one fail with -ECANCELED. Linked requests after the first are issued
+ * through task work, which costs about a quarter of the batch's time for
+ * small packets where system calls are cheap. link_from >= n: no links.
  *
  * Returns 0, or -errno when io_uring itself failed (nothing was written
  * then, ops[].res untouched).
  */
-int uring_write_batch(int fd, struct uring_op *ops, unsigned int n, bool linked);
+int uring_write_batch(int fd, struct uring_op *ops, unsigned int n, unsigned int link_from);
 
 /*
  * Read up to n packets from @fd (opened O_NONBLOCK) into ops[i].buf, one

@@ -157,7 +157,9 @@ static int write_waiting(struct writer *w, unsigned int i)
 }
 
 /*
- * The staged writes as io_uring submissions, reported in order. Returns the
+ * The staged writes as io_uring submissions, reported in order (a failed
+ * linked write cancels the ones after it, which go out again after its
+ * report). Returns the
  * first entry not written (w->n when all were), for write_each() to take
  * over when io_uring itself failed.
  */
@@ -166,9 +168,15 @@ static unsigned int flush_uring(struct writer *w)
     struct uring_op ops[WRITER_BATCH];
     unsigned int from = 0;
     while (from < w->n) {
-        for (unsigned int i = from; i < w->n; i++)
+        /* Links from the first write that may be replaced on, or all of
+         * them where the send buffer is limited (writer.h, "Order"). */
+        unsigned int link_from = w->linked ? from : w->n;
+        for (unsigned int i = from; i < w->n; i++) {
             ops[i] = (struct uring_op){.iov = entry_iov(w, i), .iovcnt = w->e[i].iovcnt};
-        int err = uring_write_batch(w->fd, ops + from, w->n - from, w->linked);
+            if (link_from == w->n && w->e[i].packets > 1)
+                link_from = i;
+        }
+        int err = uring_write_batch(w->fd, ops + from, w->n - from, link_from - from);
         if (err < 0) {
             log_msg(WINTUN_LOG_WARN, "io_uring failed (%s): writing with write()", strerror(-err));
             return from;
@@ -257,8 +265,6 @@ void writer_commit(struct writer *w, uint32_t iovcnt, uint32_t packets, uint32_t
 stage:
     w->n++;
     w->pieces += iovcnt;
-    /* A super-packet ends its batch (writer.h, "Order"). */
-    if (w->n == WRITER_BATCH || WRITER_IOV - w->pieces < WRITER_PIECES ||
-        (packets > 1 && !w->linked))
+    if (w->n == WRITER_BATCH || WRITER_IOV - w->pieces < WRITER_PIECES)
         writer_flush(w);
 }

@@ -25,8 +25,11 @@
  *     (IOSQE_IO_LINK) instead where it is not.
  *   - A write that may fail in a way that makes the caller write something
  *     else in its place (a super-packet, which a kernel may refuse: the
- *     caller then writes its segments) is the last of its submission, so the
- *     replacement goes out before anything staged after it.
+ *     caller then writes its segments) is linked (IOSQE_IO_LINK) to every
+ *     write after it in its submission: if it fails, those are cancelled,
+ *     and go out again after the failure's report has written the
+ *     replacement. Writes of single packets before the first such write
+ *     stay unlinked, so traffic that never merges pays for no link.
  *   - A write that fails with EAGAIN all the same (another program limited
  *     the send buffer since) is written again at once with write(), and the
  *     writer links its writes from then on; it says so in the log.
@@ -57,8 +60,9 @@
 #define WRITER_BATCH 32u /* writes per submission, at most (<= URING_BATCH_MAX) */
 /* Pieces of one write, at most: a super-packet's headers and its segments. */
 #define WRITER_PIECES (OFFLOAD_GATHER_MAX + 1u)
-/* Pieces of a batch: a batch is flushed when fewer than WRITER_PIECES are left. */
-#define WRITER_IOV (2u * WRITER_BATCH + WRITER_PIECES)
+/* Pieces of a batch (room for three super-packets and the rest single
+ * packets): a batch is flushed when fewer than WRITER_PIECES are left. */
+#define WRITER_IOV (2u * WRITER_BATCH + 3u * WRITER_PIECES)
 /* Stage bytes of one write, at most: a super-packet's headers. */
 #define WRITER_STAGE_PER OFFLOAD_GATHER_HDR_LEN
 #define WRITER_GAP_NS 100000ull /* a write this long after the last batch goes out alone */
@@ -133,8 +137,7 @@ static inline struct iovec *writer_pieces(struct writer *w) { return w->iov + w-
 /*
  * Stage a write of the @iovcnt pieces filled in at writer_pieces(). With
  * io_uring, a full batch is flushed (WRITER_BATCH writes, or too few pieces
- * left for another write), and so is a batch that ends with a write of
- * several packets (writer.h, "Order"); without, the write goes out now.
+ * left for another write); without, the write goes out now.
  */
 void writer_commit(struct writer *w, uint32_t iovcnt, uint32_t packets, uint32_t bytes);
 

@@ -39,14 +39,14 @@ static void order(void)
     CHECK_EQ(n, 10);
     CHECK_EQ(ring_space(&r), before);    /* taken, not written yet: still held */
     CHECK_EQ(ring_mark(&r, a), -EINVAL); /* sent once only */
-    ring_free_taken(&r);
+    ring_free_taken(&r, NULL);
     CHECK(ring_space(&r) > before);
     CHECK(ring_take_sent(&r, &n) == NULL); /* b not sent yet */
     CHECK_EQ(ring_mark(&r, b), 0);
     CHECK(ring_take_sent(&r, &n) == b);
     CHECK(ring_take_sent(&r, &n) == c);
     CHECK_EQ(n, 30);
-    ring_free_taken(&r);
+    ring_free_taken(&r, NULL);
     CHECK_EQ(r.head, r.tail);
     ring_free(&r);
 }

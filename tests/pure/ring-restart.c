@@ -40,11 +40,11 @@ int main(void)
     CHECK_EQ(ring_mark(&r, s2), 0);
     uint32_t len;
     CHECK(ring_take_sent(&r, &len) == s1);
-    ring_free_taken(&r);
+    ring_free_taken(&r, NULL);
     CHECK(ring_alloc(&r, 300) != first); /* s2 still queued: keeps its place */
     CHECK(ring_take_sent(&r, &len) == s2);
     CHECK(ring_has_taken(&r));
-    ring_free_taken(&r);
+    ring_free_taken(&r, NULL);
     CHECK(!ring_has_taken(&r));
     CHECK(ring_take_sent(&r, &len) == NULL); /* the third is allocated, not sent */
     CHECK(r.tail != 0);
