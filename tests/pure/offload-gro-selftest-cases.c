@@ -16,7 +16,9 @@
  * choices, the IPv4 runs number their packets as Linux's TCP does (one up
  * per packet), and the ip_id_* cases set the selftest's IDs. Cases that test
  * the GRO machinery's timing (data_burst) or encapsulation (ipip) do not
- * apply to a coalescer fed in order by one sender.
+ * apply to a coalescer fed in order by one sender. Last, the TCP cases of
+ * wireguard-go's TUN offload table (tun/offload_linux_test.go) that gro.c
+ * has no twin for.
  */
 #include "harness.h"
 #include "offload-pkt.h"
@@ -326,6 +328,31 @@ static void capacity_case(void)
            200, 200, 200, 200);
 }
 
+/* wireguard-go's Test_handleGRO rows for one TCP flow. */
+static void wireguard_go_cases(void)
+{
+    struct tpkt t;
+    for (int i = 0; i < 4; i++) {
+        t = seg(i * PAYLOAD_LEN, PAYLOAD_LEN);
+        if (i == 1)
+            t.flags |= 0x08;
+        add_pkt(&t);
+    }
+    EXPECT("wg PSH interleaved", NULL, 200, 200);
+    static const int order[3] = {1, 0, 2};
+    for (int i = 0; i < 3; i++) {
+        t = seg(order[i] * PAYLOAD_LEN, PAYLOAD_LEN);
+        add_pkt(&t);
+    }
+    EXPECT("wg out of order", "never reordered (wireguard-go: 300)", 100, 100, 100);
+    t = seg(0, 100), add_pkt(&t), t = seg(100, 100), t.ttl++, add_pkt(&t);
+    EXPECT("wg unequal TTL or hop limit", NULL, 100, 100);
+    if (family == 4) {
+        t = seg(0, 100), add_pkt(&t), t = seg(100, 100), t.df = false, add_pkt(&t);
+        EXPECT("wg unequal flags DF", NULL, 100, 100);
+    }
+}
+
 int main(void)
 {
     memset(filler, 'a', sizeof(filler));
@@ -346,6 +373,7 @@ int main(void)
         large_case(false);
         large_case(true);
         capacity_case();
+        wireguard_go_cases();
     }
     return test_done();
 }
