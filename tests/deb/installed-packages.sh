@@ -6,7 +6,8 @@
 # sees nothing and everything is gone at exit. There: build the documented
 # example program (tests/compat/doc-program.c) with `pkg-config --cflags
 # --libs lintun` against the installed header and library and run it in a
-# network namespace of its own; link it statically too; import `wintun` from
+# network namespace of its own; link it statically too; build the installed
+# tunnel example; import `wintun` from
 # /usr/bin/python3 and make an adapter with it; run the lintun tool; find the
 # man pages; then purge the packages. Not part of tests/run.sh: it needs the
 # .debs (`make deb-check` builds them and runs this).
@@ -54,6 +55,14 @@ if [ "${1:-}" = --inside ]; then
     ! ldd "$tmp/doc-static" | grep -q liblintun || fail "doc-static still loads liblintun.so"
     unshare -n "$tmp/doc-static" || fail "doc-static in a network namespace"
     echo "doc-program (static liblintun.a): ok"
+    # The tunnel example, installed as source, builds as its reader would build it.
+    ex=/usr/share/doc/liblintun-dev/examples
+    [ -f $ex/udp-tunnel.py ] || fail "$ex/udp-tunnel.py is missing"
+    # shellcheck disable=SC2086
+    cc -Wall -Werror -pthread -o "$tmp/udp-tunnel" $ex/udp-tunnel.c $cflags ||
+        fail "building $ex/udp-tunnel.c"
+    "$tmp/udp-tunnel" 2>&1 | grep -q '^usage: udp-tunnel' || fail "udp-tunnel without options"
+    echo "$ex/udp-tunnel.c: builds"
 
     # The Python module, from /usr/bin/python3's own path, outside the tree.
     (cd / && unshare -n /usr/bin/python3 -c '
