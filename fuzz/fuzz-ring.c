@@ -217,17 +217,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                         drop_front(&m);
             }
             break;
-        case 5: /* pop oldest done (send) */
+        case 5: /* take the oldest sent slot and free it (send) */
         {
             uint32_t osz = 0;
-            p = ring_oldest_done(&r, &osz);
+            p = ring_take_sent(&r, &osz);
             if (!m.n || at(&m, 0)->st != ST_DONE) {
                 check(!p);
                 break;
             }
             check(p == at(&m, 0)->p && osz == at(&m, 0)->size);
             verify(p, osz, at(&m, 0)->seq);
-            ring_pop(&r);
+            check(ring_has_taken(&r));
+            ring_free_taken(&r, NULL);
+            check(!ring_has_taken(&r));
             drop_front(&m);
             break;
         }
