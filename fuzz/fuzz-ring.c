@@ -40,7 +40,7 @@ struct model {
     uint32_t cap, used, seq;
 };
 
-static void check(bool ok)
+static __attribute__((noinline)) void check(bool ok)
 {
     if (!ok)
         abort();

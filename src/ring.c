@@ -176,8 +176,13 @@ void ring_free_taken(struct ring *r, const uint8_t *p)
 void ring_pop(struct ring *r)
 {
     uint32_t hdr = *slot_header(r, r->head);
+    bool was_taken = r->taken != r->head;
     mark_start(r, r->head, false);
     r->head = wrap(r, r->head + ring_slot_size(hdr & RING_SIZE_MASK));
+    /* head <= taken: a ring whose slots are not taken (the receive ring)
+     * keeps taken at head. */
+    if (!was_taken)
+        r->taken = r->head;
     r->out--;
     if (r->head == r->tail)
         r->head = r->next = r->tail = r->taken = 0;
