@@ -4,8 +4,8 @@
  * that follow, and the held list with its flusher thread. See session.h for
  * the design and the locking rules.
  *
- * Traffic that never merges. Staging a packet in the coalescer costs a copy,
- * a checksum check and a hold; for packets that cannot merge (flows taking
+ * Traffic that never merges. Staging a packet in the coalescer costs a
+ * parse, a checksum pass and a hold; for packets that cannot merge (flows taking
  * turns, UDP without a checksum, pure ACKs) that cost buys nothing, so it is
  * not paid for long. After CO_MISS_RUNS super-packets in a row that ended
  * with one segment, the next co_window packets are written straight away;
