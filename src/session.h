@@ -14,10 +14,13 @@
  *     not read, the read-wait event ignores it, and the kernel's own queue
  *     absorbs (then drops) new packets, as Wintun's full ring does.
  *   Send: WintunSendPacket marks the slot sent, then takes every sent slot
- *     from the oldest on, in allocation order, into the writer's stage
- *     (writer.h), which goes to the kernel several writes per io_uring
- *     submission. With coalescing, consecutive TCP segments of one flow are
- *     merged into one super-packet built in the stage. What is staged or
+ *     from the oldest on, in allocation order, and stages a write of it in
+ *     the writer (writer.h): pieces that point into the send ring, which
+ *     keeps the slots until the kernel has their bytes; the writer goes to
+ *     the kernel several writes per io_uring submission. With coalescing,
+ *     consecutive TCP segments of one flow are merged into one super-packet
+ *     (its headers built apart, its payloads left in their slots). What is
+ *     staged or
  *     still open after the call is "held back" and written when the batch
  *     fills, when the thread that sent it waits on a read-wait event or
  *     receives nothing, when the session ends, or by the flusher thread
