@@ -186,16 +186,34 @@ static int place_reads(struct session *s)
 }
 
 /* One read's result: counted, and kept for place_reads() when it has a packet. */
-static void got_read(struct session *s, unsigned int i, uint32_t n)
+/* One read() of the queue into @buf (EINTR retried): bytes, or -errno. */
+static ssize_t read_once(struct session *s, uint8_t *buf)
+{
+    ssize_t n;
+    do
+        n = read(s->tun_fd, buf, RX_BUF_LEN);
+    while (n < 0 && errno == EINTR);
+    return n < 0 ? -errno : n;
+}
+
+/* Count a read of @n bytes: true when it holds a packet, false when it is
+ * too short to (dropped and counted). */
+static bool count_read(struct session *s, uint32_t n)
 {
     s->rx_stats.RxReads++;
     s->rx_direct = n >= RX_DIRECT_MIN;
-    if (n <= VNET_HDR_LEN) {
-        s->rx_stats.RxDropped++;
-        n = 0;
-    } else {
+    if (n > VNET_HDR_LEN)
+        return true;
+    s->rx_stats.RxDropped++;
+    return false;
+}
+
+static void got_read(struct session *s, unsigned int i, uint32_t n)
+{
+    if (count_read(s, n))
         offload_follow(s, read_buf(s, i), n);
-    }
+    else
+        n = 0;
     s->rx_lens[i] = n;
     s->rx_count = i + 1;
 }
@@ -220,22 +238,12 @@ static bool read_direct(struct session *s)
 static int read_into_ring(struct session *s)
 {
     uint8_t *p = ring_push(&s->rx, RX_BUF_LEN);
-    ssize_t n;
-    do
-        n = read(s->tun_fd, p, RX_BUF_LEN);
-    while (n < 0 && errno == EINTR);
+    ssize_t n = read_once(s, p);
     if (n < 0) {
         ring_shrink_last(&s->rx, p, 0);
-        return -errno;
+        return (int)n;
     }
-    s->rx_stats.RxReads++;
-    s->rx_direct = (uint32_t)n >= RX_DIRECT_MIN;
-    if (n <= (ssize_t)VNET_HDR_LEN) {
-        s->rx_stats.RxDropped++;
-        ring_shrink_last(&s->rx, p, 0);
-        return 0;
-    }
-    ring_shrink_last(&s->rx, p, (uint32_t)n);
+    ring_shrink_last(&s->rx, p, count_read(s, (uint32_t)n) ? (uint32_t)n : 0);
     return 0;
 }
 
@@ -256,13 +264,10 @@ static int read_queue(struct session *s)
     if (read_direct(s))
         return read_into_ring(s);
     if (s->rx_depth <= 1) {
-        ssize_t n;
-        do
-            n = read(s->tun_fd, s->rx_buf, RX_BUF_LEN);
-        while (n < 0 && errno == EINTR);
+        ssize_t n = read_once(s, s->rx_buf);
         if (n < 0) {
             s->rx_streak = 0;
-            return -errno;
+            return (int)n;
         }
         got_read(s, 0, (uint32_t)n);
         if (s->rx_batched && ++s->rx_streak >= 2)
