@@ -44,9 +44,12 @@ static void run(WINTUN_ADAPTER_HANDLE a, DWORD flags, const char *what)
             be16(ip + 22) == 7000) {
             size_t len = n - OFFLOAD_VNET_HDR_LEN - 28;
             if (len != size_of(got) || ip[28] != (uint8_t)(got + 1) ||
-                ip[28 + len - 1] != (uint8_t)(got + 1))
+                ip[28 + len - 1] != (uint8_t)(got + 1)) {
                 FAILF("%s: datagram %d: %zu bytes of 0x%02x, want %zu of 0x%02x", what, got, len,
                       ip[28], size_of(got), (unsigned)(uint8_t)(got + 1));
+                WintunReleaseReceivePacket(s, p);
+                break; /* one lost or changed: waiting for the rest shows nothing more */
+            }
             got++;
         }
         WintunReleaseReceivePacket(s, p);
