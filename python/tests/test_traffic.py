@@ -313,6 +313,8 @@ def test_many_packets_both_ways(updev, net):
         reply = reply_to(p)
         if reply:
             seqs.append(int.from_bytes(p[26:28], "big"))
+            if len(seqs) > 1 and seqs[-1] != seqs[-2] + 1:
+                break  # one missing or out of order: the rest would only wait
             updev.write(reply)
     t.join(20)
     assert seqs == list(range(seqs[0], seqs[0] + 200))

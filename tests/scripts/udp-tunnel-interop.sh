@@ -113,40 +113,45 @@ ping_ok a -6 -M do -s 1424 fd00:72::2
 frag=$(a cat /proc/net/snmp | awk '/^Ip: [0-9]/ {print $(NF-1)}')
 [ "$frag" = 0 ] || fail "namespace a fragmented $frag outer datagrams"
 
-# 2. 100 MB of TCP each way, checked with sha256 at the far end.
-head -c 104857600 /dev/urandom >"$tmp/data" || exit 1
-want=$(sha256sum <"$tmp/data" | cut -d' ' -f1)
-tcp_copy() { # tcp_copy FROM-NS TO-NS TO-ADDR PORT
-    case $3 in *:*) dst="[$3]" listen=TCP6-LISTEN ;; *) dst=$3 listen=TCP4-LISTEN ;; esac
-    $2 sh -c 'socat -u $0:$1,bind=$2,reuseaddr - | sha256sum | cut -d" " -f1 >"$3"' \
-        "$listen" "$4" "$dst" "$tmp/got" &
-    rpid=$!
-    wait_for 5 "TCP listener on $3" $2 sh -c "ss -ltnH | grep -q ':$4 '" || return
-    from_ns=$ns_a
-    [ "$1" = b ] && from_ns=$ns_b
-    if ! timeout $((60 * slow)) ip netns exec "$from_ns" socat -u "OPEN:$tmp/data" \
-        "TCP:$dst:$4" 2>"$tmp/tcp.err"; then
-        cat "$tmp/tcp.err"
-        fail "sending 100 MB from $1 to $3"
-        kill $rpid 2>/dev/null
-    fi
-    wait $rpid
-    got=$(cat "$tmp/got")
-    [ "$got" = "$want" ] && echo "100 MB from $1 to $3: sha256 matches" ||
-        fail "100 MB from $1 to $3: sha256 $got, want $want"
-}
-tcp_copy a b 10.72.0.2 7001
-tcp_copy b a fd00:72::1 7002
+# Once a ping has failed, the 100 MB copies and the non-IP datagrams (some
+# 15 s) show nothing more: straight on to stopping, which prints the
+# tunnels' counters.
+if [ $failed = 0 ]; then
+    # 2. 100 MB of TCP each way, checked with sha256 at the far end.
+    head -c 104857600 /dev/urandom >"$tmp/data" || exit 1
+    want=$(sha256sum <"$tmp/data" | cut -d' ' -f1)
+    tcp_copy() { # tcp_copy FROM-NS TO-NS TO-ADDR PORT
+        case $3 in *:*) dst="[$3]" listen=TCP6-LISTEN ;; *) dst=$3 listen=TCP4-LISTEN ;; esac
+        $2 sh -c 'socat -u $0:$1,bind=$2,reuseaddr - | sha256sum | cut -d" " -f1 >"$3"' \
+            "$listen" "$4" "$dst" "$tmp/got" &
+        rpid=$!
+        wait_for 5 "TCP listener on $3" $2 sh -c "ss -ltnH | grep -q ':$4 '" || return
+        from_ns=$ns_a
+        [ "$1" = b ] && from_ns=$ns_b
+        if ! timeout $((60 * slow)) ip netns exec "$from_ns" socat -u "OPEN:$tmp/data" \
+            "TCP:$dst:$4" 2>"$tmp/tcp.err"; then
+            cat "$tmp/tcp.err"
+            fail "sending 100 MB from $1 to $3"
+            kill $rpid 2>/dev/null
+        fi
+        wait $rpid
+        got=$(cat "$tmp/got")
+        [ "$got" = "$want" ] && echo "100 MB from $1 to $3: sha256 matches" ||
+            fail "100 MB from $1 to $3: sha256 $got, want $want"
+    }
+    tcp_copy a b 10.72.0.2 7001
+    tcp_copy b a fd00:72::1 7002
 
-# 3. Datagrams that are not IP packets, from b to udp-tunnel's socket: a
-# text, one byte, an IPv4 header cut short, an IPv6 one with a payload
-# length beyond the datagram. Counted, dropped, no harm.
-for junk in 'hello, not an IP packet' 'x' 'E0000000000' '`00000000000000000000000000000000000000000000'; do
-    printf '%s' "$junk" | b socat -u - UDP-SENDTO:10.71.0.1:5555,bind=10.71.0.2:5600 ||
-        fail "could not send a non-IP datagram"
-done
-ping_ok a 10.72.0.2
-ping_ok b -6 fd00:72::1
+    # 3. Datagrams that are not IP packets, from b to udp-tunnel's socket: a
+    # text, one byte, an IPv4 header cut short, an IPv6 one with a payload
+    # length beyond the datagram. Counted, dropped, no harm.
+    for junk in 'hello, not an IP packet' 'x' 'E0000000000' '`00000000000000000000000000000000000000000000'; do
+        printf '%s' "$junk" | b socat -u - UDP-SENDTO:10.71.0.1:5555,bind=10.71.0.2:5600 ||
+            fail "could not send a non-IP datagram"
+    done
+    ping_ok a 10.72.0.2
+    ping_ok b -6 fd00:72::1
+fi
 
 # 4. SIGTERM: exit 0, counters on stderr, the adapter gone.
 stop() { # stop PID NAME ERRFILE NS-FUNCTION IFNAME
@@ -162,7 +167,7 @@ stop() { # stop PID NAME ERRFILE NS-FUNCTION IFNAME
     ! grep -q '^lintun:' "$3" || fail "$2: lintun logged warnings or errors"
 }
 stop $tpid tunnel "$tmp/tunnel.err" a lttun
-grep -q ' 4 not IP (dropped)' "$tmp/tunnel.err" || fail "the tunnel did not count 4 non-IP datagrams"
+[ $failed = 1 ] || grep -q ' 4 not IP (dropped)' "$tmp/tunnel.err" || fail "the tunnel did not count 4 non-IP datagrams"
 if [ -n "$ppid" ]; then
     stop $ppid peer "$tmp/peer.err" b ltpeer
     grep -q ' 0 not IP (dropped)' "$tmp/peer.err" || fail "the peer counted non-IP datagrams"
