@@ -185,7 +185,6 @@ static int place_reads(struct session *s)
     return 0;
 }
 
-/* One read's result: counted, and kept for place_reads() when it has a packet. */
 /* One read() of the queue into @buf (EINTR retried): bytes, or -errno. */
 static ssize_t read_once(struct session *s, uint8_t *buf)
 {
@@ -197,7 +196,7 @@ static ssize_t read_once(struct session *s, uint8_t *buf)
 }
 
 /* Count a read of @n bytes: true when it holds a packet, false when it is
- * too short to (dropped and counted). */
+ * too short to hold one (dropped and counted). */
 static bool count_read(struct session *s, uint32_t n)
 {
     s->rx_stats.RxReads++;
@@ -208,6 +207,7 @@ static bool count_read(struct session *s, uint32_t n)
     return false;
 }
 
+/* One read's result: counted, and kept for place_reads() when it has a packet. */
 static void got_read(struct session *s, unsigned int i, uint32_t n)
 {
     if (count_read(s, n))

@@ -20,11 +20,10 @@
  *     the kernel several writes per io_uring submission. With coalescing,
  *     consecutive TCP segments of one flow are merged into one super-packet
  *     (its headers built apart, its payloads left in their slots). What is
- *     staged or
- *     still open after the call is "held back" and written when the batch
- *     fills, when the thread that sent it waits on a read-wait event or
- *     receives nothing, when the session ends, or by the flusher thread
- *     within about TX_HOLD_NS (tx.c).
+ *     staged or still open after the call is "held back" and written when
+ *     the batch fills, when the thread that sent it waits on a read-wait
+ *     event or receives nothing, when the session ends, or by the flusher
+ *     thread within about TX_HOLD_NS (tx.c).
  *   Wait: the read-wait event is auto-reset, as Wintun's (wait.c). A waiter
  *     polls the queue and the eventfd; woken by the queue, it stores what
  *     the queue holds in the ring (rx_pull), which is what Wintun's driver
